@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+import { disclose } from './disclose.js';
+import { isJournalenError } from '../errors/index.js';
+
+/**
+ * The `journalen` command. Each subcommand is a thin shell over a library function; this file
+ * only reads arguments and streams and turns errors into one line on stderr and an exit code.
+ */
+
+export interface CliIo {
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/** Exit codes: 0 done, 1 the input was refused, 2 the command line was wrong, 70 an internal fault. */
+export const EXIT = { ok: 0, input: 1, usage: 2, internal: 70 } as const;
+
+const MAX_STDIN_BYTES = 64 * 1024 * 1024;
+
+const USAGE = `Usage: journalen <command> [options]
+
+Commands:
+  disclose --region <SCB code> [--now <YYYY-MM-DD>] [--show-unsigned] [--hide-recent] [--lang sv|en]
+      Reads a JSON array of record items on stdin and prints, for each, whether the region's
+      disclosure rules show it now, from which date if later, and why.
+  help
+      Shows this text.
+`;
+
+class UsageError extends Error {}
+
+async function readAll(stream: CliIo['stdin']): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buf.length;
+    if (size > MAX_STDIN_BYTES) throw new UsageError(`input is larger than ${MAX_STDIN_BYTES / 1024 / 1024} MiB`);
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function runDisclose(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      region: { type: 'string' },
+      now: { type: 'string' },
+      'show-unsigned': { type: 'boolean', default: false },
+      'hide-recent': { type: 'boolean', default: false },
+      lang: { type: 'string', default: 'sv' },
+    },
+  });
+  if (values.region === undefined) throw new UsageError('disclose needs --region <SCB county code>, e.g. --region 05');
+  if (values.lang !== 'sv' && values.lang !== 'en') throw new UsageError(`--lang must be sv or en, got ${JSON.stringify(values.lang)}`);
+  if (io.stdin.isTTY) throw new UsageError('disclose reads a JSON array of items on stdin; pipe a file into it');
+  const results = disclose(await readAll(io.stdin), {
+    region: values.region,
+    ...(values.now !== undefined ? { now: values.now } : {}),
+    showUnsigned: values['show-unsigned'],
+    hideRecent: values['hide-recent'],
+    lang: values.lang,
+  });
+  io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  return EXIT.ok;
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'disclose':
+        return await runDisclose(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(USAGE);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; try "journalen help"`);
+    }
+  } catch (error) {
+    return report(error, io);
+  }
+}
+
+function report(error: unknown, io: CliIo): number {
+  const line = (message: string) => io.stderr.write(`journalen: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  if (isJournalenError(error)) {
+    line(error.message);
+    return EXIT.input;
+  }
+  // parseArgs reports unknown or malformed options with these codes.
+  const code = (error as { code?: string }).code;
+  if (error instanceof UsageError || code?.startsWith('ERR_PARSE_ARGS')) {
+    line((error as Error).message);
+    return EXIT.usage;
+  }
+  line(`internal error: ${(error as Error)?.message ?? String(error)}`);
+  return EXIT.internal;
+}
