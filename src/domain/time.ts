@@ -47,10 +47,28 @@ export function parseIsoDate(value: string): IsoDate | null {
   return isRealDate(Number(m[1]), Number(m[2]), Number(m[3])) ? (value as IsoDate) : null;
 }
 
+const HOUR_MS = 3_600_000;
+// Sweden's offset from UTC changes only on whole UTC hours, so it is cached per hour: Intl is
+// slow (microseconds a call) and the disclosure engine asks for thousands of dates per record.
+const offsetByUtcHour = new Map<number, number>();
+
+function swedishOffsetMs(instantMs: number): number {
+  const hour = Math.floor(instantMs / HOUR_MS);
+  let offset = offsetByUtcHour.get(hour);
+  if (offset === undefined) {
+    const at = new Date(hour * HOUR_MS);
+    const w = swedishWallClock(at);
+    offset = Date.UTC(w.y, w.m - 1, w.d, w.h, w.min, w.s) - at.getTime();
+    if (offsetByUtcHour.size > 100_000) offsetByUtcHour.clear();
+    offsetByUtcHour.set(hour, offset);
+  }
+  return offset;
+}
+
 /** The calendar date in Sweden at the given instant. */
 export function swedishDate(instant: Date): IsoDate {
-  const { y, m, d } = swedishWallClock(instant);
-  return `${pad(y, 4)}-${pad(m)}-${pad(d)}` as IsoDate;
+  const t = new Date(instant.getTime() + swedishOffsetMs(instant.getTime()));
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}` as IsoDate;
 }
 
 /** The instant a Swedish wall-clock time denotes (the earlier one when clocks go back). */
