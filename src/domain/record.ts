@@ -74,3 +74,78 @@ export interface DisclosableItem {
   /** The note template (mall) name or id. */
   readonly template?: string;
 }
+
+/** A code from a code system (ICD-10-SE, NPU, ATC, KSH97, ...). */
+export interface CodedValue {
+  readonly code: string;
+  /** The code system's OID, e.g. 1.2.752.116.1.1.1 for ICD-10-SE. */
+  readonly codeSystem?: string;
+  readonly codeSystemName?: string;
+  readonly displayName?: string;
+}
+
+/** A care giver, care unit or person, by HSA-id and name; either may be missing in real data. */
+export interface Party {
+  readonly hsaId?: string;
+  readonly name?: string;
+}
+
+export interface ReferenceInterval {
+  readonly low?: number;
+  readonly high?: number;
+  /** The interval as the lab wrote it, e.g. "3.5-5.0" or "<5". */
+  readonly text?: string;
+}
+
+/** One measured or observed value (a lab analysis, a growth measurement). */
+export interface MeasuredValue {
+  readonly name: string;
+  readonly code?: CodedValue;
+  /** The value as reported; numeric values also in `numeric`. */
+  readonly value?: string;
+  readonly numeric?: number;
+  readonly unit?: string;
+  readonly referenceInterval?: ReferenceInterval;
+  /** The producer flagged the value as outside the reference interval. */
+  readonly abnormal?: boolean;
+  readonly comment?: string;
+}
+
+export type ResultType = 'preliminary' | 'final' | 'supplement' | 'corrected';
+
+/**
+ * One item of the record, in one shape whatever contract or version it came in. Everything the
+ * disclosure rules read is in DisclosableItem; the rest is what the resident sees.
+ */
+export interface RecordItem extends DisclosableItem {
+  /** Patient id as given by the producer: 12 digits, no separator. */
+  readonly patientId: string;
+  /** OID of the id kind (1.2.752.129.2.1.3.1 personnummer, ...3.3 samordningsnummer). */
+  readonly patientIdType?: string;
+  readonly sourceSystemHsaId?: string;
+  readonly careGiver: Party;
+  readonly careUnit: Party;
+  readonly author?: Party & { readonly role?: CodedValue; readonly time?: Date };
+  /** Who signed and when; absent for unsigned items. */
+  readonly signer?: Party & { readonly time?: Date };
+  /** Results: who validated (vidimerade) and when. */
+  readonly validator?: Party & { readonly time?: Date };
+  readonly resultType?: ResultType;
+  /** NPÖ/Journalen spärr comparison time (accessControlHeader.blockComparisonTime). */
+  readonly blockComparisonTime?: Date;
+  readonly careContactId?: string;
+  /** Heading the resident sees, e.g. "Besöksanteckning", "Hemoglobin". */
+  readonly title?: string;
+  /** Free text (note text, report, comment), as plain text. */
+  readonly text?: string;
+  /** The item's main codes (diagnosis code, ATC code, note type, ...). */
+  readonly codes: readonly CodedValue[];
+  /** Measured values (lab analyses). */
+  readonly values: readonly MeasuredValue[];
+  /** A period the item covers (care contact, prescription, alert validity). */
+  readonly period?: { readonly start?: Date; readonly end?: Date };
+  /** Other labelled facts worth showing (dosage, severity, modality, ...). */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** Which contract and version it was read from. */
+  readonly provenance: { readonly contract: string; readonly version: string };
+}
