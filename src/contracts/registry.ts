@@ -1,5 +1,8 @@
 import { JournalenError } from '../errors/index.js';
-import { getDiagnosis2 } from './description/get-diagnosis-2.js';
+import { ACTIVITYPRESCRIPTION_CONTRACTS } from './activityprescription/index.js';
+import { ACTOUTCOME_CONTRACTS } from './actoutcome/index.js';
+import { DESCRIPTION_CONTRACTS } from './description/index.js';
+import { LOGISTICS_CONTRACTS } from './logistics/index.js';
 import { readEnvelope, readProcessingStatus } from './soap.js';
 import type { ContractResponse, ContractVersion } from './types.js';
 import type { XmlLimits } from './xml.js';
@@ -9,7 +12,12 @@ import type { XmlLimits } from './xml.js';
  * Adding a contract version is adding it to this list.
  */
 
-export const CONTRACT_VERSIONS: readonly ContractVersion[] = [getDiagnosis2];
+export const CONTRACT_VERSIONS: readonly ContractVersion[] = [
+  ...DESCRIPTION_CONTRACTS,
+  ...ACTOUTCOME_CONTRACTS,
+  ...LOGISTICS_CONTRACTS,
+  ...ACTIVITYPRESCRIPTION_CONTRACTS,
+];
 
 const byNamespace = new Map(CONTRACT_VERSIONS.map((c) => [c.responderNamespace, c]));
 
