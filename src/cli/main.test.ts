@@ -118,3 +118,41 @@ describe('the installed command', () => {
     expect(bad.stderr).toMatch(/^journalen: --region "99" is not a region/);
   });
 });
+
+describe('journalen riv parse', () => {
+  const sample = (p: string) => fileURLToPath(new URL(`../../../shared/rivta/samples/${p}`, import.meta.url));
+
+  it('prints the contract, version, items and faults of a response', async () => {
+    const r = await run(['riv', 'parse', sample('GetDiagnosis/official_mock_2.0_GetDiagnosisMock_BasicResponse.xml')], '');
+    expect(r).toMatchObject({ code: EXIT.ok, stderr: '' });
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ contract: 'GetDiagnosis', version: '2', faults: [] });
+    expect(out.items[0]).toMatchObject({ infoType: 'diagnosis', careUnitHsaId: '565656', careGiverHsaId: '?', signed: true, approvedForPatient: true, time: '2016-09-02T09:11:11.000Z' });
+    expect(Object.keys(out.items[0]).slice(0, 8)).toEqual(['id', 'infoType', 'patientId', 'careGiverHsaId', 'careUnitHsaId', 'time', 'signed', 'approvedForPatient']);
+  });
+
+  it('reports a SOAP Fault as a fault', async () => {
+    const r = await run(['riv', 'parse', sample('GetDiagnosis/official_mock_2.0_GetDiagnosisMock_EmptyResponse.xml')], '');
+    expect(JSON.parse(r.stdout)).toMatchObject({ contract: 'GetDiagnosis', items: [] });
+    const fault = await run(['riv', 'parse', sample('GetAlertInformation/official_mock_2.0_GetAlertInformationMock_SoapFault.xml')], '');
+    expect(JSON.parse(fault.stdout)).toMatchObject({ contract: null, items: [], faults: [{ kind: 'soapFault' }] });
+  });
+
+  it.each([
+    ['a request, not a response', 'GetDiagnosis/GetDiagnosis_2.0_request_soap.xml', /not a response of a known contract: <GetDiagnosis>/],
+    ['an engagement index message', 'engagementindex/FindContent.xml', /not a response of a known contract|not a SOAP message/],
+    ['a file that is not XML', '../README.md', /XML is malformed/],
+  ])('refuses %s in one line', async (_name, file, message) => {
+    const r = await run(['riv', 'parse', sample(file)], '');
+    expect(r.code).toBe(EXIT.input);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('says when the file cannot be read, and how to call it', async () => {
+    expect((await run(['riv', 'parse', '/no/such/file.xml'], '')).stderr).toMatch(/cannot read \/no\/such\/file.xml: ENOENT/);
+    expect((await run(['riv'], '')).code).toBe(EXIT.usage);
+    expect((await run(['riv', 'parse'], '')).stderr).toMatch(/riv parse takes one file/);
+  });
+});

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { disclose } from './disclose.js';
+import { rivParse } from './riv.js';
 import { isJournalenError } from '../errors/index.js';
 
 /**
@@ -24,6 +25,9 @@ Commands:
   disclose --region <SCB code> [--now <YYYY-MM-DD>] [--show-unsigned] [--hide-recent] [--lang sv|en]
       Reads a JSON array of record items on stdin and prints, for each, whether the region's
       disclosure rules show it now, from which date if later, and why.
+  riv parse <file.xml>
+      Reads a producer's RIV-TA SOAP response and prints its items in the canonical model:
+      {"contract", "version", "items", "faults"}. A SOAP Fault gives contract null and the fault.
   help
       Shows this text.
 `;
@@ -69,12 +73,23 @@ async function runDisclose(args: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
+async function runRiv(args: string[], io: CliIo): Promise<number> {
+  const { positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: {} });
+  const [sub, file, ...extra] = positionals;
+  if (sub !== 'parse') throw new UsageError(`riv needs a subcommand: riv parse <file.xml>${sub ? ` (got ${JSON.stringify(sub)})` : ''}`);
+  if (file === undefined || extra.length > 0) throw new UsageError('riv parse takes one file: riv parse <file.xml>');
+  io.stdout.write(`${JSON.stringify(await rivParse(file), null, 2)}\n`);
+  return EXIT.ok;
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'disclose':
         return await runDisclose(rest, io);
+      case 'riv':
+        return await runRiv(rest, io);
       case undefined:
       case 'help':
       case '--help':

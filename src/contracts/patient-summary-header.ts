@@ -68,36 +68,46 @@ export function readPatientSummaryHeader(node: XmlNode | undefined, sourceSystem
   const authorTime = rivTime(text(professional, 'authorTime'));
   const documentTime = rivTime(text(node, 'documentTime'));
   const role = readCodedValue(child(professional, 'healthcareProfessionalRoleCode'));
-  const header: HeaderFields = {
+  // Built field by field rather than with spreads: this runs once per item of every answer.
+  const header: Mutable<HeaderFields> = {
     id,
     patientId,
-    ...(text(patient, 'type') !== undefined ? { patientIdType: text(patient, 'type')! } : {}),
-    ...(text(node, sourceSystemElement) !== undefined ? { sourceSystemHsaId: text(node, sourceSystemElement)! } : {}),
     careGiver: compact({ hsaId: text(professional, 'healthcareProfessionalCareGiverHSAId') }),
     careUnit: compact({ hsaId: careUnitHsaId, name: text(orgUnit, 'orgUnitName') }),
-    ...(careUnitHsaId !== undefined ? { careUnitHsaId } : {}),
     author: compact({ hsaId: text(professional, 'healthcareProfessionalHSAId'), name: text(professional, 'healthcareProfessionalName'), role, time: authorTime }),
-    ...(legal && signatureTime ? { signer: compact({ hsaId: text(legal, 'legalAuthenticatorHSAId'), name: text(legal, 'legalAuthenticatorName'), time: signatureTime }) } : {}),
     signed: legal !== undefined && signatureTime !== undefined,
     approvedForPatient: approved,
-    ...(bool(node, 'nullified') === true ? { nullified: true } : {}),
-    ...(text(node, 'careContactId') !== undefined ? { careContactId: text(node, 'careContactId')! } : {}),
-    ...(text(node, 'documentTitle') !== undefined ? { title: text(node, 'documentTitle')! } : {}),
-    ...(documentTime ? { documentTime } : {}),
-    ...(authorTime ? { authorTime } : {}),
   };
+  const patientIdType = text(patient, 'type');
+  if (patientIdType !== undefined) header.patientIdType = patientIdType;
+  const sourceSystem = text(node, sourceSystemElement);
+  if (sourceSystem !== undefined) header.sourceSystemHsaId = sourceSystem;
+  if (careUnitHsaId !== undefined) header.careUnitHsaId = careUnitHsaId;
+  if (legal && signatureTime) header.signer = compact({ hsaId: text(legal, 'legalAuthenticatorHSAId'), name: text(legal, 'legalAuthenticatorName'), time: signatureTime });
+  if (bool(node, 'nullified') === true) header.nullified = true;
+  const careContactId = text(node, 'careContactId');
+  if (careContactId !== undefined) header.careContactId = careContactId;
+  const title = text(node, 'documentTitle');
+  if (title !== undefined) header.title = title;
+  if (documentTime) header.documentTime = documentTime;
+  if (authorTime) header.authorTime = authorTime;
   return { ok: true, header };
 }
 
 /** Drops undefined fields, so objects compare and serialise cleanly. */
 export function compact<T extends Record<string, unknown>>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
+  const out: Record<string, unknown> = {};
+  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
+  return out as never;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** An item with the header fields and defaults for the rest. */
 export function baseItem(header: HeaderFields, infoType: InfoType, time: Date, provenance: RecordItem['provenance']): RecordItem {
-  const { documentTime: _d, authorTime: _a, ...fields } = header;
-  return { ...fields, infoType, time, codes: [], values: [], attributes: {}, provenance };
+  const item: Record<string, unknown> = { infoType, time, codes: [], values: [], attributes: {}, provenance };
+  for (const key in header) if (key !== 'documentTime' && key !== 'authorTime') item[key] = header[key as keyof HeaderFields];
+  return item as unknown as RecordItem;
 }
 
 /** RIV-TA TimeStampType (YYYYMMDDhhmmss) in Swedish time. */

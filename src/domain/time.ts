@@ -47,6 +47,12 @@ export function parseIsoDate(value: string): IsoDate | null {
   return isRealDate(Number(m[1]), Number(m[2]), Number(m[3])) ? (value as IsoDate) : null;
 }
 
+/** The calendar date in Sweden at the given instant. */
+export function swedishDate(instant: Date): IsoDate {
+  const t = new Date(instant.getTime() + swedishOffsetMs(instant.getTime()));
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}` as IsoDate;
+}
+
 const HOUR_MS = 3_600_000;
 // Sweden's offset from UTC changes only on whole UTC hours, so it is cached per hour: Intl is
 // slow (microseconds a call) and the disclosure engine asks for thousands of dates per record.
@@ -65,24 +71,13 @@ function swedishOffsetMs(instantMs: number): number {
   return offset;
 }
 
-/** The calendar date in Sweden at the given instant. */
-export function swedishDate(instant: Date): IsoDate {
-  const t = new Date(instant.getTime() + swedishOffsetMs(instant.getTime()));
-  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}` as IsoDate;
-}
-
 /** The instant a Swedish wall-clock time denotes (the earlier one when clocks go back). */
 export function fromSwedishWallClock(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): Date {
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  // Sweden is UTC+1 or UTC+2; correct the guess by the offset seen at that instant, twice to
-  // settle on the right side of a daylight-saving change.
-  let instant = asUtc;
-  for (let i = 0; i < 2; i++) {
-    const w = swedishWallClock(new Date(instant));
-    const offset = Date.UTC(w.y, w.m - 1, w.d, w.h, w.min, w.s) - Math.floor(instant / 1000) * 1000;
-    instant = asUtc - offset;
-  }
-  return new Date(instant);
+  // Sweden is UTC+1 or UTC+2: subtract the offset in force at the guessed instant, then once
+  // more with the offset at the corrected one, to land on the right side of a clock change.
+  const first = asUtc - swedishOffsetMs(asUtc - HOUR_MS);
+  return new Date(asUtc - swedishOffsetMs(first));
 }
 
 /**
