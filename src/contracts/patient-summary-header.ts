@@ -176,7 +176,7 @@ export function writeCommonRequest(
   const { start, end } = request.period ?? {};
   // DatePeriodType requires both ends; an open end becomes a wide bound.
   const period = start || end
-    ? `<${o}timePeriod><${i}start>${start ? rivDate(start) : '19000101'}</${i}start><${i}end>${end ? rivDate(end) : '99991231'}</${i}end></${o}timePeriod>`
+    ? `<${o}timePeriod><${i}start>${start ? rivDate(start) : '19000101'}</${i}start><${i}end>${end ? rivDate(end) : '20991231'}</${i}end></${o}timePeriod>`
     : '';
   return {
     careUnits: (request.careUnitHsaIds ?? []).map((id) => `<${o}${careUnitElement}>${esc(id)}</${o}${careUnitElement}>`).join(''),
