@@ -125,19 +125,17 @@ export function readJolHeader(node: XmlNode | undefined, options: { readonly pat
 }
 
 /** An item with the JoL header's fields (only those RecordItem has) and defaults for the rest. */
+// Header fields that are reading aids, not part of RecordItem.
+const NOT_ITEM_FIELDS = new Set(['documentTime', 'authorTime', 'recordTime', 'lockTime', 'careProcessId', 'originalPatientId', 'signerRole', 'authorOrgUnit']);
+
 export function baseJolItem(header: JolHeaderFields, infoType: InfoType, time: Date, provenance: RecordItem['provenance']): RecordItem {
-  const {
-    documentTime: _d,
-    authorTime: _a,
-    recordTime: _r,
-    lockTime: _l,
-    careProcessId: _c,
-    originalPatientId: _o,
-    signerRole: _s,
-    authorOrgUnit: _u,
-    ...fields
-  } = header;
-  return { ...fields, infoType, time, codes: [], values: [], attributes: {}, provenance };
+  // A loop rather than rest destructuring: this runs for every item of every answer.
+  const item: Record<string, unknown> = { infoType, time, codes: [], values: [], attributes: {}, provenance };
+  for (const key in header) {
+    const value = header[key as keyof JolHeaderFields];
+    if (value !== undefined && !NOT_ITEM_FIELDS.has(key)) item[key] = value;
+  }
+  return item as unknown as RecordItem;
 }
 
 /** How a contract's HeaderType differs from GetCareDocumentation 3's. */

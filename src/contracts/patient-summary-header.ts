@@ -1,5 +1,5 @@
 import type { CodedValue, InfoType, RecordItem } from '../domain/record.js';
-import { swedishDate } from '../domain/time.js';
+import { swedishCompactTimestamp, swedishDate } from '../domain/time.js';
 import { esc, opt } from './soap.js';
 import type { ContractRequest } from './types.js';
 import { PERSONNUMMER_OID } from './types.js';
@@ -111,13 +111,7 @@ export function baseItem(header: HeaderFields, infoType: InfoType, time: Date, p
 }
 
 /** RIV-TA TimeStampType (YYYYMMDDhhmmss) in Swedish time. */
-export function rivTimestamp(instant: Date): string {
-  const date = swedishDate(instant).replaceAll('-', '');
-  const clock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-    .format(instant)
-    .replaceAll(':', '');
-  return `${date}${clock}`;
-}
+export const rivTimestamp = (instant: Date): string => swedishCompactTimestamp(instant);
 
 export const rivDate = (instant: Date): string => swedishDate(instant).replaceAll('-', '');
 

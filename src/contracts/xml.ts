@@ -22,12 +22,17 @@ export type XmlProblem =
 
 export type XmlResult = { readonly ok: true; readonly root: XmlNode } | { readonly ok: false; readonly problem: XmlProblem };
 
-const DOCTYPE = /<!DOCTYPE/i;
-const ENTITY = /<!ENTITY/i;
 
 class XmlSyntaxError extends Error {
   constructor(message: string, readonly position: number) {
     super(message);
+  }
+}
+
+/** A DOCTYPE (and with it any entity declaration) is refused where it appears: no DTD is ever read. */
+class DtdRefused extends XmlSyntaxError {
+  constructor(position: number) {
+    super('DOCTYPE and other declarations are refused', position);
   }
 }
 
@@ -58,7 +63,13 @@ function decode(raw: string, at: number): string {
 
 const NAME = /^[^\s<>/=!?"'0-9.\-][^\s<>/=!?"']*$/;
 const ATTRIBUTE = /\s+([^\s=/>"']+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
-const WHITESPACE = /^\s*$/;
+function blank(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
+  }
+  return true;
+}
 
 interface Frame {
   readonly name: string;
@@ -75,6 +86,7 @@ interface Frame {
 function readXml(text: string, maxDepth: number): XmlNode {
   const doc: Record<string, unknown> = {};
   const stack: Frame[] = [{ name: '', node: doc, text: '' }];
+  const localNames = new Map<string, string>();
   let sawRoot = false;
   let i = 0;
   const n = text.length;
@@ -84,11 +96,10 @@ function readXml(text: string, maxDepth: number): XmlNode {
     const stop = lt === -1 ? n : lt;
     if (stop > i) {
       const top = stack[stack.length - 1]!;
-      const chunk = text.slice(i, stop);
-      if (stack.length === 1) {
-        if (!WHITESPACE.test(chunk)) throw new XmlSyntaxError('text outside the root element', i);
-      } else {
-        top.text += decode(chunk, i);
+      // Indentation between elements is most of the text in a message; skip it without copying.
+      if (top.text !== '' || !blank(text, i, stop)) {
+        if (stack.length === 1) throw new XmlSyntaxError('text outside the root element', i);
+        top.text += decode(text.slice(i, stop), i);
       }
     }
     if (lt === -1) break;
@@ -96,13 +107,17 @@ function readXml(text: string, maxDepth: number): XmlNode {
     if (next === 47 /* / */) {
       const gt = text.indexOf('>', lt);
       if (gt === -1) throw new XmlSyntaxError('unterminated end tag', lt);
-      const name = text.slice(lt + 2, gt).trimEnd();
       const top = stack.pop()!;
-      if (stack.length === 0 || top.name !== name) {
+      // Compare in place: no string is made for a matching end tag.
+      const after = lt + 2 + top.name.length;
+      if (stack.length === 0 || !text.startsWith(top.name, lt + 2) || !blank(text, after, gt)) {
+        const name = text.slice(lt + 2, gt).trimEnd();
         throw new XmlSyntaxError(`end tag </${name}> does not match ${top.name ? `<${top.name}>` : 'any open element'}`, lt);
       }
-      const value = top.text.trim();
-      if (value !== '') top.node['#text'] = value;
+      if (top.text !== '') {
+        const value = top.text.trim();
+        if (value !== '') top.node['#text'] = value;
+      }
       i = gt + 1;
     } else if (next === 63 /* ? */) {
       const end = text.indexOf('?>', lt);
@@ -120,35 +135,51 @@ function readXml(text: string, maxDepth: number): XmlNode {
         stack[stack.length - 1]!.text += text.slice(lt + 9, end);
         i = end + 3;
       } else {
-        throw new XmlSyntaxError('DOCTYPE and other declarations are refused', lt);
+        throw new DtdRefused(lt);
       }
     } else {
-      // Start tag: find its end, skipping '>' inside quoted attribute values.
-      let j = lt + 1;
-      let quote = 0;
-      for (; j < n; j++) {
-        const c = text.charCodeAt(j);
-        if (quote !== 0) {
-          if (c === quote) quote = 0;
-        } else if (c === 34 || c === 39) quote = c;
-        else if (c === 62 /* > */) break;
-        else if (c === 60 /* < */) throw new XmlSyntaxError('"<" inside a tag', j);
+      // Start tag: its end is the next '>' unless a quoted attribute value holds one.
+      let j = text.indexOf('>', lt + 1);
+      if (j === -1) throw new XmlSyntaxError('unterminated start tag', lt);
+      let quoted = false;
+      for (let k = lt + 1; k < j; k++) {
+        const c = text.charCodeAt(k);
+        if (c === 34 || c === 39) {
+          quoted = true;
+          break;
+        }
       }
-      if (j >= n) throw new XmlSyntaxError('unterminated start tag', lt);
+      if (quoted) {
+        let quote = 0;
+        for (j = lt + 1; j < n; j++) {
+          const c = text.charCodeAt(j);
+          if (quote !== 0) {
+            if (c === quote) quote = 0;
+          } else if (c === 34 || c === 39) quote = c;
+          else if (c === 62 /* > */) break;
+        }
+        if (j >= n) throw new XmlSyntaxError('unterminated start tag', lt);
+      }
+      const bad = text.indexOf('<', lt + 1);
+      if (bad !== -1 && bad < j) throw new XmlSyntaxError('"<" inside a tag', bad);
       const selfClosing = text.charCodeAt(j - 1) === 47;
-      const inner = text.slice(lt + 1, selfClosing ? j - 1 : j);
-      let nameEnd = 0;
-      while (nameEnd < inner.length && inner.charCodeAt(nameEnd) > 32) nameEnd++;
-      const name = inner.slice(0, nameEnd);
-      const first = name.charCodeAt(0);
-      // Names start with a letter, '_' or ':' (or any non-ASCII); the rest is checked only when odd.
-      const plain = (first >= 65 && first <= 90) || (first >= 97 && first <= 122) || first === 95 || first === 58 || first > 127;
-      if (!plain || (name.length > 1 && !NAME.test(name))) throw new XmlSyntaxError(`invalid element name "${name.slice(0, 40)}"`, lt);
+      const tagEnd = selfClosing ? j - 1 : j;
+      let nameEnd = lt + 1;
+      while (nameEnd < tagEnd && text.charCodeAt(nameEnd) > 32) nameEnd++;
+      const name = text.slice(lt + 1, nameEnd);
+      // Names repeat thousands of times in a message: check each once, remember its local part.
+      let local = localNames.get(name);
+      if (local === undefined) {
+        if (!NAME.test(name)) throw new XmlSyntaxError(`invalid element name "${name.slice(0, 40)}"`, lt);
+        const colon = name.indexOf(':');
+        local = colon === -1 ? name : name.slice(colon + 1);
+        localNames.set(name, local);
+      }
       if (stack.length === 1 && sawRoot) throw new XmlSyntaxError('more than one root element', lt);
       sawRoot = true;
       const node: Record<string, unknown> = {};
-      const rest = inner.slice(nameEnd);
-      if (rest.trim() !== '') {
+      if (!blank(text, nameEnd, tagEnd)) {
+        const rest = text.slice(nameEnd, tagEnd);
         ATTRIBUTE.lastIndex = 0;
         let consumed = 0;
         let m: RegExpExecArray | null;
@@ -160,8 +191,6 @@ function readXml(text: string, maxDepth: number): XmlNode {
         }
         if (rest.slice(consumed).trim() !== '') throw new XmlSyntaxError(`malformed attributes in <${name}>`, lt);
       }
-      const colon = name.indexOf(':');
-      const local = colon === -1 ? name : name.slice(colon + 1);
       const parent = stack[stack.length - 1]!.node;
       const siblings = parent[local] as unknown[] | undefined;
       if (siblings) siblings.push(node);
@@ -190,12 +219,12 @@ export function parseXml(input: string | Buffer, limits: XmlLimits = DEFAULT_LIM
     return { ok: false, problem: { kind: 'tooLarge', message: `XML is ${size} bytes; at most ${limits.maxBytes} accepted` } };
   }
   const text = typeof input === 'string' ? input : input.toString('utf8');
-  if (DOCTYPE.test(text) || ENTITY.test(text)) {
-    return { ok: false, problem: { kind: 'dtdForbidden', message: 'XML with a DOCTYPE or entity declaration is refused' } };
-  }
   try {
     return { ok: true, root: readXml(text, limits.maxDepth) };
   } catch (error) {
+    if (error instanceof DtdRefused) {
+      return { ok: false, problem: { kind: 'dtdForbidden', message: 'XML with a DOCTYPE or entity declaration is refused' } };
+    }
     if (error instanceof XmlSyntaxError) {
       const kind = error.message.startsWith('nested deeper') ? 'tooDeep' : 'malformed';
       return { ok: false, problem: { kind, message: `XML is malformed at line ${lineOf(text, error.position)}: ${error.message}` } };

@@ -47,6 +47,12 @@ export function parseIsoDate(value: string): IsoDate | null {
   return isRealDate(Number(m[1]), Number(m[2]), Number(m[3])) ? (value as IsoDate) : null;
 }
 
+/** Swedish wall-clock time at an instant as `YYYYMMDDhhmmss` (the RIV-TA TimeStampType). */
+export function swedishCompactTimestamp(instant: Date): string {
+  const t = new Date(instant.getTime() + swedishOffsetMs(instant.getTime()));
+  return `${pad(t.getUTCFullYear(), 4)}${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())}${pad(t.getUTCHours())}${pad(t.getUTCMinutes())}${pad(t.getUTCSeconds())}`;
+}
+
 /** The calendar date in Sweden at the given instant. */
 export function swedishDate(instant: Date): IsoDate {
   const t = new Date(instant.getTime() + swedishOffsetMs(instant.getTime()));
