@@ -101,3 +101,84 @@ export const disclosurePolicyVersion = pgTable(
     check('disclosure_policy_version_version_positive', sql`${t.version} >= 1`),
   ],
 );
+
+/**
+ * The engagement index (engagemangsindex): which source system holds information of which kind
+ * for which resident; never the information itself. The key fields are those of the RIV-TA
+ * `EngagementType`; `id` is the hex SHA-256 of them (src/engagement-index/engagement.ts), so an
+ * Update of the same engagement finds the same row.
+ */
+export const engagement = pgTable(
+  'engagement',
+  {
+    id: text('id').primaryKey(),
+    registeredResidentIdentification: text('registered_resident_identification').notNull(),
+    serviceDomain: text('service_domain').notNull(),
+    categorization: text('categorization').notNull(),
+    logicalAddress: text('logical_address').notNull(),
+    businessObjectInstanceIdentifier: text('business_object_instance_identifier').notNull(),
+    clinicalProcessInterestId: text('clinical_process_interest_id').notNull(),
+    sourceSystem: text('source_system').notNull(),
+    dataController: text('data_controller').notNull(),
+    owner: text('owner').notNull(),
+    mostRecentContent: timestamp('most_recent_content', { withTimezone: true }),
+    creationTime: timestamp('creation_time', { withTimezone: true }).notNull().defaultNow(),
+    /** Null until a stored engagement changes (as in the national index). */
+    updateTime: timestamp('update_time', { withTimezone: true }),
+  },
+  (t) => [
+    // FindContent always names the resident and the domain, usually the categorization.
+    index('engagement_resident_domain_categorization_idx').on(
+      t.registeredResidentIdentification,
+      t.serviceDomain,
+      t.categorization,
+    ),
+    // The id pattern of the contract (RegisteredResidentIdentificationType), also here so no
+    // path around the store can put a name or a formatted number in the index.
+    check('engagement_resident_identification_check', sql`${t.registeredResidentIdentification} ~ '^[0-9]{8}[0-9A-Zptf]{4}$'`),
+  ],
+);
+
+/** The national platform's environments; a route or grant holds in one of them. */
+export const ROUTING_ENVIRONMENTS = ['sit', 'qa', 'production'] as const;
+export type RoutingEnvironment = (typeof ROUTING_ENVIRONMENTS)[number];
+
+/**
+ * Routing (TAK "vägval"): where a logical address is reached for one service contract,
+ * identified by its responder namespace.
+ */
+export const routingEntry = pgTable(
+  'routing_entry',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    logicalAddress: text('logical_address').notNull(),
+    serviceContractNamespace: text('service_contract_namespace').notNull(),
+    endpointUrl: text('endpoint_url').notNull(),
+    environment: text('environment').$type<RoutingEnvironment>().notNull().default('production'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique('routing_entry_address_contract_environment_unique').on(t.logicalAddress, t.serviceContractNamespace, t.environment),
+    check('routing_entry_environment_check', sql`${t.environment} in ('sit', 'qa', 'production')`),
+  ],
+);
+
+/**
+ * Call authorization (TAK "anropsbehörighet"): a consumer may call a contract at a logical
+ * address; logical address '*' grants every address.
+ */
+export const routingAuthorization = pgTable(
+  'routing_authorization',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    consumerHsaId: text('consumer_hsa_id').notNull(),
+    serviceContractNamespace: text('service_contract_namespace').notNull(),
+    logicalAddress: text('logical_address').notNull(),
+    environment: text('environment').$type<RoutingEnvironment>().notNull().default('production'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique('routing_authorization_unique').on(t.consumerHsaId, t.serviceContractNamespace, t.logicalAddress, t.environment),
+    check('routing_authorization_environment_check', sql`${t.environment} in ('sit', 'qa', 'production')`),
+  ],
+);
