@@ -6,6 +6,8 @@ import { seedDefaultPolicies } from '../registry/policies.js';
 import { seedRegistry } from '../registry/store.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { buildApp } from './app.js';
+import { buildFindContentRequest, buildUpdateRequest, readFindContentResponse } from '../engagement-index/messages.js';
+import { ENGAGEMENT_INDEX_PATHS } from '../engagement-index/routes.js';
 
 describeEachDatabase('web app', (getDb) => {
   let app: FastifyInstance;
@@ -74,6 +76,17 @@ describeEachDatabase('web app', (getDb) => {
   it('reports health with the database it runs on', async () => {
     const res = await app.inject({ method: 'GET', url: '/health' });
     expect(res.json()).toEqual({ status: 'ok', database: getDb().kind });
+  });
+
+  it('hosts the engagement index: producers report, consumers find', async () => {
+    const engagement = {
+      registeredResidentIdentification: '191212121212', serviceDomain: 'riv:clinicalprocess:healthcond:description', categorization: 'dia',
+      logicalAddress: 'SE2321000016-TC01', sourceSystem: 'SE2321000016-TC01', dataController: 'SE2321000016-0001',
+    };
+    const post = (url: string, payload: string) => app.inject({ method: 'POST', url, headers: { 'content-type': 'text/xml; charset=utf-8' }, payload });
+    expect((await post(ENGAGEMENT_INDEX_PATHS.Update, buildUpdateRequest([engagement]))).statusCode).toBe(200);
+    const found = await post(ENGAGEMENT_INDEX_PATHS.FindContent, buildFindContentRequest({ registeredResidentIdentification: '191212121212', serviceDomain: 'riv:clinicalprocess:healthcond:description' }));
+    expect(readFindContentResponse(found.body)).toMatchObject({ engagements: [{ logicalAddress: 'SE2321000016-TC01', categorization: 'dia' }] });
   });
 
   it('sends security headers', async () => {
