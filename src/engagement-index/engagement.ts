@@ -9,10 +9,11 @@ import { inputInvalid } from '../errors/index.js';
 
 /**
  * The HSA-id this service answers to as an engagement index (the owner of its engagements and
- * the LogicalAddress producers send Update to). Synthetic, in the shape of a national service's
- * id; a deployment passes its real one to the routes and builders.
+ * the LogicalAddress producers send Update to): Journalen's production HSA-id, "Prod:
+ * SE5565594230-BDK" (seed 002_06cdae585d96cb26.txt, line 159). The SIT and QA ids are on lines
+ * 161 and 163; a deployment in those environments passes its own to the routes and builders.
  */
-export const JOURNALEN_HSA_ID = 'SE165565594230-JRNL';
+export const JOURNALEN_HSA_ID = 'SE5565594230-BDK';
 
 /** The contract's "not applicable", the value the clinical domains require for two key fields. */
 export const NOT_APPLICABLE = 'NA';

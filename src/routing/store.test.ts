@@ -10,7 +10,7 @@ import { grant, isAuthorized, loadRoutingTable, removeRoute, resolveRoute, revok
 const GD = 'urn:riv:clinicalprocess:healthcond:description:GetDiagnosisResponder:2';
 const GCD = 'urn:riv:clinicalprocess:healthcond:description:GetCareDocumentationResponder:3';
 const GLOO = 'urn:riv:clinicalprocess:healthcond:actoutcome:GetLaboratoryOrderOutcomeResponder:4';
-const JOURNALEN = 'SE165565594230-JRNL';
+const JOURNALEN = 'SE5565594230-BDK';
 
 /** A logical address per test, so tests sharing a database never see each other's rows. */
 let addresses = 0;
