@@ -5,6 +5,8 @@ import { createLogger } from './operations/logger.js';
 import { seedDefaultPolicies } from './registry/policies.js';
 import { seedRegistry } from './registry/store.js';
 import { buildApp } from './web/app.js';
+import { startDemoSources, type DemoSources } from './demo/sources.js';
+import { ENGAGEMENT_INDEX_PATHS } from './engagement-index/routes.js';
 
 /**
  * `npm start`: configuration, database (migrated and seeded), HTTP. A bad configuration or an
@@ -21,11 +23,13 @@ async function start(): Promise<void> {
   await seedDefaultPolicies(database.db);
 
   const app = await buildApp({ database, logger });
+  let sources: DemoSources | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    await sources?.close();
     await app.close();
     await database.close();
   };
@@ -34,8 +38,20 @@ async function start(): Promise<void> {
 
   try {
     await app.listen({ port: config.port, host: config.host });
+    if (config.simulators) {
+      // The simulators are producers on loopback; they report to this service's own index.
+      const self = `http://127.0.0.1:${config.port}`;
+      sources = await startDemoSources({
+        db: database.db,
+        logger,
+        populationSize: config.populationSize,
+        populationSeed: config.populationSeed,
+        basePort: config.simulatorPort,
+        engagementIndexUpdateUrl: `${self}${ENGAGEMENT_INDEX_PATHS.Update}`,
+      });
+    }
   } catch (error) {
-    await database.close();
+    await stop('start failed');
     throw error;
   }
   logger.info({ database: database.kind, url: `http://${config.host}:${config.port}` }, 'Journalen is running');

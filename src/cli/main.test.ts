@@ -156,3 +156,27 @@ describe('journalen riv parse', () => {
     expect((await run(['riv', 'parse'], '')).stderr).toMatch(/riv parse takes one file/);
   });
 });
+
+describe('journalen riv request', () => {
+  it('prints a SOAP request that the same contract reads back, for a valid personnummer', async () => {
+    const r = await run(['riv', 'request', 'GetDiagnosis', '--patient', '19121212-1212', '--care-unit', 'SE2321000016-VC01', '--from', '2020-01-01', '--to', '2026-11-23'], '');
+    expect(r).toMatchObject({ code: EXIT.ok, stderr: '' });
+    expect(r.stdout).toContain('<GetDiagnosis xmlns="urn:riv:clinicalprocess:healthcond:description:GetDiagnosisResponder:2"');
+    expect(r.stdout).toContain('<c:id>191212121212</c:id>');
+    expect(r.stdout).toContain('<careUnitHSAId>SE2321000016-VC01</careUnitHSAId>');
+    expect(r.stdout).toContain('<c:start>20200101</c:start><c:end>20261123</c:end>');
+  });
+
+  it('refuses an invalid personnummer or an unknown contract with one line', async () => {
+    expect((await run(['riv', 'request', 'GetDiagnosis', '--patient', '19121212-1213'], '')).stderr).toBe('journalen: personnummer check digit is 3, expected 2 (Luhn)\n');
+    expect((await run(['riv', 'request', 'GetXray', '--patient', '191212121212'], '')).stderr).toMatch(/^journalen: no contract GetXray; known: GetCareDocumentation 3/);
+    expect((await run(['riv', 'request', 'GetDiagnosis'], '')).code).toBe(EXIT.usage);
+  });
+
+  it('reads a response from stdin with -', async () => {
+    const { readFileSync } = await import('node:fs');
+    const xml = readFileSync(fileURLToPath(new URL('../../../shared/rivta/samples/GetDiagnosis/official_mock_2.0_GetDiagnosisMock_BasicResponse.xml', import.meta.url)), 'utf8');
+    const r = await run(['riv', 'parse', '-'], xml);
+    expect(JSON.parse(r.stdout)).toMatchObject({ contract: 'GetDiagnosis', items: [{ infoType: 'diagnosis' }] });
+  });
+});

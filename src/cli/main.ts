@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { disclose } from './disclose.js';
-import { rivParse } from './riv.js';
+import { rivParse, rivRequest } from './riv.js';
 import { isJournalenError } from '../errors/index.js';
 
 /**
@@ -25,9 +25,12 @@ Commands:
   disclose --region <SCB code> [--now <YYYY-MM-DD>] [--show-unsigned] [--hide-recent] [--lang sv|en]
       Reads a JSON array of record items on stdin and prints, for each, whether the region's
       disclosure rules show it now, from which date if later, and why.
-  riv parse <file.xml>
+  riv parse <file.xml | ->
       Reads a producer's RIV-TA SOAP response and prints its items in the canonical model:
       {"contract", "version", "items", "faults"}. A SOAP Fault gives contract null and the fault.
+  riv request <Contract> --patient <personnummer> [--version <major>] [--logical-address <hsa-id>]
+              [--care-unit <hsa-id>]... [--source-system <hsa-id>] [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>]
+      Prints the SOAP request the service sends a producer for that contract.
   help
       Shows this text.
 `;
@@ -74,12 +77,45 @@ async function runDisclose(args: string[], io: CliIo): Promise<number> {
 }
 
 async function runRiv(args: string[], io: CliIo): Promise<number> {
-  const { positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: {} });
-  const [sub, file, ...extra] = positionals;
-  if (sub !== 'parse') throw new UsageError(`riv needs a subcommand: riv parse <file.xml>${sub ? ` (got ${JSON.stringify(sub)})` : ''}`);
-  if (file === undefined || extra.length > 0) throw new UsageError('riv parse takes one file: riv parse <file.xml>');
-  io.stdout.write(`${JSON.stringify(await rivParse(file), null, 2)}\n`);
-  return EXIT.ok;
+  const { positionals, values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      patient: { type: 'string' },
+      version: { type: 'string' },
+      'logical-address': { type: 'string' },
+      'care-unit': { type: 'string', multiple: true },
+      'source-system': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+    },
+  });
+  const [sub, arg, ...extra] = positionals;
+  if (sub === 'parse') {
+    if (arg === undefined || extra.length > 0) throw new UsageError('riv parse takes one file (or - for stdin): riv parse <file.xml>');
+    const source = arg === '-' ? Buffer.from(await readAll(io.stdin)) : arg;
+    io.stdout.write(`${JSON.stringify(await rivParse(source), null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (sub === 'request') {
+    if (arg === undefined || extra.length > 0) throw new UsageError('riv request takes one contract name: riv request <Contract> --patient <personnummer>');
+    if (values.patient === undefined) throw new UsageError('riv request needs --patient <personnummer>');
+    io.stdout.write(
+      `${rivRequest({
+        contract: arg,
+        patient: values.patient,
+        ...(values.version !== undefined ? { major: values.version } : {}),
+        ...(values['logical-address'] !== undefined ? { logicalAddress: values['logical-address'] } : {}),
+        ...(values['care-unit'] !== undefined ? { careUnits: values['care-unit'] } : {}),
+        ...(values['source-system'] !== undefined ? { sourceSystem: values['source-system'] } : {}),
+        ...(values.from !== undefined ? { from: values.from } : {}),
+        ...(values.to !== undefined ? { to: values.to } : {}),
+      })}\n`,
+    );
+    return EXIT.ok;
+  }
+  throw new UsageError(`riv needs a subcommand: riv parse <file.xml> or riv request <Contract>${sub ? ` (got ${JSON.stringify(sub)})` : ''}`);
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

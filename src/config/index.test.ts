@@ -14,12 +14,15 @@ const fails = (env: Record<string, string>) => {
 
 describe('configuration', () => {
   it('has defaults that start the demo on port 3000 with the embedded database', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, host: 'localhost', databaseUrl: undefined, dataDir: 'data', logLevel: 'info' });
+    expect(loadConfig({})).toEqual({
+      port: 3000, host: 'localhost', databaseUrl: undefined, dataDir: 'data', logLevel: 'info',
+      simulators: true, populationSize: 300, populationSeed: 'journalen', simulatorPort: 3101,
+    });
   });
 
   it('reads every variable', () => {
-    expect(loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/j', DATA_DIR: '/var/lib/journalen', LOG_LEVEL: 'debug' }))
-      .toEqual({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db:5432/j', dataDir: '/var/lib/journalen', logLevel: 'debug' });
+    expect(loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/j', DATA_DIR: '/var/lib/journalen', LOG_LEVEL: 'debug', SIMULATORS: 'off', POPULATION_SIZE: '100000', POPULATION_SEED: 'x', SIMULATOR_PORT: '0' }))
+      .toEqual({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db:5432/j', dataDir: '/var/lib/journalen', logLevel: 'debug', simulators: false, populationSize: 100000, populationSeed: 'x', simulatorPort: 0 });
   });
 
   it('treats an empty variable as unset', () => {
@@ -31,6 +34,8 @@ describe('configuration', () => {
     [{ PORT: '70000' }, 'PORT must be an integer from 1 to 65535, got "70000"'],
     [{ PORT: '80.5' }, 'PORT must be an integer from 1 to 65535, got "80.5"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
+    [{ SIMULATORS: 'yes' }, 'SIMULATORS must be one of on, off, got "yes"'],
+    [{ POPULATION_SIZE: '400000' }, 'POPULATION_SIZE must be an integer from 1 to 365000, got "400000"'],
     [{ HOST: '   ' }, 'HOST must be a host name or IP address to listen on, e.g. localhost or 0.0.0.0, got "   "'],
   ])('refuses %j with one line naming the variable and what is allowed', (env, message) => {
     expect(fails(env)).toBe(message);

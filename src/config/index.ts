@@ -16,6 +16,12 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly logLevel: LogLevel;
+  /** Start the simulated source systems with the service (the demo). */
+  readonly simulators: boolean;
+  readonly populationSize: number;
+  readonly populationSeed: string;
+  /** First port of the seven simulators (port, port+1, ...); 0 for ports the system picks. */
+  readonly simulatorPort: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -67,6 +73,11 @@ const VARIABLES = {
   DATABASE_URL: postgresUrl,
   DATA_DIR: text('data', 'a folder path for the embedded database'),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+  SIMULATORS: oneOf(['on', 'off'] as const, 'on'),
+  // The population generator encodes a resident's index in the birth date and number: 365 000 at most.
+  POPULATION_SIZE: integer(1, 365_000, 300),
+  POPULATION_SEED: text('journalen', 'a non-empty seed for the synthetic population'),
+  SIMULATOR_PORT: integer(0, 65_528, 3101),
 } as const;
 
 function read<T>(env: Env, name: keyof typeof VARIABLES, variable: Variable<T>): T {
@@ -88,5 +99,9 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: read(env, 'DATABASE_URL', VARIABLES.DATABASE_URL),
     dataDir: read(env, 'DATA_DIR', VARIABLES.DATA_DIR),
     logLevel: read(env, 'LOG_LEVEL', VARIABLES.LOG_LEVEL),
+    simulators: read(env, 'SIMULATORS', VARIABLES.SIMULATORS) === 'on',
+    populationSize: read(env, 'POPULATION_SIZE', VARIABLES.POPULATION_SIZE),
+    populationSeed: read(env, 'POPULATION_SEED', VARIABLES.POPULATION_SEED),
+    simulatorPort: read(env, 'SIMULATOR_PORT', VARIABLES.SIMULATOR_PORT),
   };
 }
