@@ -107,9 +107,9 @@ export function readJolHeader(node: XmlNode | undefined, options: { readonly pat
     ...(author
       ? { author: compact({ hsaId: hsaIdOf(child(author, 'id')), name: text(author, 'name'), role: readCodedValue(child(author, 'byRole')), time: authorTime }) }
       : {}),
-    ...(signature ? { signer: compact({ hsaId: hsaIdOf(child(signature, 'id')), name: text(signature, 'name'), time: signatureTime }) } : {}),
-    // The schema's rule: a signature element is a signature; absent means unsigned.
-    signed: signature !== undefined,
+    ...(signature && signatureTime ? { signer: compact({ hsaId: hsaIdOf(child(signature, 'id')), name: text(signature, 'name'), time: signatureTime }) } : {}),
+    // A signature needs a readable time: an empty or `?` signature element is not a signature.
+    signed: signature !== undefined && signatureTime !== undefined,
     approvedForPatient: approved,
     blockComparisonTime,
     recordTime,

@@ -84,7 +84,10 @@ export function readPatientSummaryHeader(node: XmlNode | undefined, sourceSystem
   if (sourceSystem !== undefined) header.sourceSystemHsaId = sourceSystem;
   if (careUnitHsaId !== undefined) header.careUnitHsaId = careUnitHsaId;
   if (legal && signatureTime) header.signer = compact({ hsaId: text(legal, 'legalAuthenticatorHSAId'), name: text(legal, 'legalAuthenticatorName'), time: signatureTime });
-  if (bool(node, 'nullified') === true) header.nullified = true;
+  // Unreadable is not "not nullified": an item the producer may have withdrawn is refused.
+  const nullified = bool(node, 'nullified');
+  if (nullified === undefined && text(node, 'nullified') !== undefined) return { ok: false, message: `item ${id}: nullified is not a boolean` };
+  if (nullified === true) header.nullified = true;
   const careContactId = text(node, 'careContactId');
   if (careContactId !== undefined) header.careContactId = careContactId;
   const title = text(node, 'documentTitle');

@@ -68,3 +68,22 @@ describe('reading producer XML', () => {
     expect([bool(r, 't'), bool(r, 'f'), bool(r, 'x'), bool(r, 'none')]).toEqual([true, false, undefined, undefined]);
   });
 });
+
+describe('what the review found', () => {
+  it('does not echo an entity reference, which may hold a personnummer', () => {
+    const p = problem('<r>&19121212-1212;</r>');
+    expect(p.message).not.toMatch(/1212/);
+  });
+
+  it('treats element names like constructor and __proto__ as plain names', () => {
+    const root = ok('<r><constructor>a</constructor><__proto__>b</__proto__><toString/></r>');
+    expect(text(child(root, 'r'), 'constructor')).toBe('a');
+    expect(text(child(root, 'r'), '__proto__')).toBe('b');
+    expect(problem('<r><@_x/></r>').kind).toBe('malformed');
+  });
+
+  it('refuses impossible RIV dates', () => {
+    expect(rivTime('20260231')).toBeUndefined();
+    expect(rivTime('20240229120000')?.toISOString()).toBe('2024-02-29T11:00:00.000Z');
+  });
+});

@@ -53,7 +53,8 @@ function decode(raw: string, at: number): string {
       const valid = /^#(x[0-9a-fA-F]{1,6}|[0-9]{1,7})$/.test(ref) && code > 0 && code <= 0x10ffff;
       ch = valid ? String.fromCodePoint(code) : undefined;
     }
-    if (ch === undefined) throw new XmlSyntaxError(`undefined or malformed entity reference "&${ref.slice(0, 12)}"`, at + amp);
+    // The reference itself is not echoed: producer text may hold a personnummer.
+    if (ch === undefined) throw new XmlSyntaxError('undefined or malformed entity reference', at + amp);
     out += raw.slice(from, amp) + ch;
     from = semi + 1;
     amp = raw.indexOf('&', from);
@@ -61,7 +62,7 @@ function decode(raw: string, at: number): string {
   return out + raw.slice(from);
 }
 
-const NAME = /^[^\s<>/=!?"'0-9.\-][^\s<>/=!?"']*$/;
+const NAME = /^[^\s<>/=!?"'0-9.\-@#][^\s<>/=!?"']*$/;
 const ATTRIBUTE = /\s+([^\s=/>"']+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
 function blank(text: string, from: number, to: number): boolean {
   for (let k = from; k < to; k++) {
@@ -84,7 +85,7 @@ interface Frame {
  * faster than general parsers on the large responses of the fan-out.
  */
 function readXml(text: string, maxDepth: number): XmlNode {
-  const doc: Record<string, unknown> = {};
+  const doc: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const stack: Frame[] = [{ name: '', node: doc, text: '' }];
   const localNames = new Map<string, string>();
   let sawRoot = false;
@@ -177,7 +178,8 @@ function readXml(text: string, maxDepth: number): XmlNode {
       }
       if (stack.length === 1 && sawRoot) throw new XmlSyntaxError('more than one root element', lt);
       sawRoot = true;
-      const node: Record<string, unknown> = {};
+      // No prototype: element names such as "constructor" or "__proto__" are just names.
+      const node: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       if (!blank(text, nameEnd, tagEnd)) {
         const rest = text.slice(nameEnd, tagEnd);
         ATTRIBUTE.lastIndex = 0;
@@ -277,7 +279,7 @@ export function rivTime(value: string | undefined): Date | undefined {
   const m = RIV_TIME.exec(value);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((p) => (p === undefined ? 0 : Number(p))) as number[];
-  if (mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || h! > 23 || mi! > 59 || s! > 59) return undefined;
+  if (mo! < 1 || mo! > 12 || d! < 1 || d! > new Date(Date.UTC(y!, mo!, 0)).getUTCDate() || h! > 23 || mi! > 59 || s! > 59) return undefined;
   const date = fromSwedishWallClock(y!, mo!, d!, h!, mi!, s!);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -58,3 +58,15 @@ describe('Swedish calendar dates', () => {
     expect(formatLongDate('2026-12-07' as IsoDate, 'en')).toBe('7 December 2026');
   });
 });
+
+describe('clock changes', () => {
+  it('takes the earlier of the two 02:30s on the night clocks go back', () => {
+    expect(fromSwedishWallClock(2026, 10, 25, 2, 30).toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(fromSwedishWallClock(2026, 10, 25, 3, 30).toISOString()).toBe('2026-10-25T02:30:00.000Z');
+  });
+
+  it('reads a time in the spring gap as winter time', () => {
+    expect(fromSwedishWallClock(2026, 3, 29, 2, 30).toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(fromSwedishWallClock(2026, 3, 29, 3, 30).toISOString()).toBe('2026-03-29T01:30:00.000Z');
+  });
+});

@@ -80,10 +80,13 @@ function swedishOffsetMs(instantMs: number): number {
 /** The instant a Swedish wall-clock time denotes (the earlier one when clocks go back). */
 export function fromSwedishWallClock(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): Date {
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  // Sweden is UTC+1 or UTC+2: subtract the offset in force at the guessed instant, then once
-  // more with the offset at the corrected one, to land on the right side of a clock change.
-  const first = asUtc - swedishOffsetMs(asUtc - HOUR_MS);
-  return new Date(asUtc - swedishOffsetMs(first));
+  // Sweden is UTC+2 (summer) or UTC+1: a candidate is right when the offset in force then is
+  // the one assumed. Summer time first, so the earlier of two 02:30s in October wins; in the
+  // March gap neither fits and the winter reading is used.
+  for (const offset of [2 * HOUR_MS, HOUR_MS]) {
+    if (swedishOffsetMs(asUtc - offset) === offset) return new Date(asUtc - offset);
+  }
+  return new Date(asUtc - HOUR_MS);
 }
 
 /**

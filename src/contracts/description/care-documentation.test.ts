@@ -77,3 +77,16 @@ describe('locked without signature (legalAuthenticator with only signatureTime)'
     expect(applyLockConvention({ ...header, signed: false }, undefined)).toEqual({ ...header, signed: false });
   });
 });
+
+describe('note text from a hostile producer', () => {
+  it('reads crafted markup in linear time (no catastrophic backtracking)', () => {
+    const started = performance.now();
+    noteText(`${'<!---->'.repeat(40)}!</p>`);
+    noteText('<?'.repeat(100_000));
+    noteText(`${'<!--'.repeat(100_000)}x</p>`);
+    noteText(`<p>${'<![CDATA['.repeat(50_000)}</p>`);
+    // Each of these took seconds to hours with the backtracking patterns; now milliseconds.
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(noteText('<?xml version="1.0"?><!-- c --><para>Hej <emphasis>du</emphasis></para>')).toBe('Hej du');
+  });
+});

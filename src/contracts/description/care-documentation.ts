@@ -57,8 +57,40 @@ export const noteTypeCode = (code: string): CodedValue => ({
 
 // ---- Note text -------------------------------------------------------------------------------
 
-/** Looks like markup: an XML declaration or a start tag at the very beginning, and a closing tag somewhere. */
-const MARKUP_START = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<([A-Za-z][\w:.-]*)(?:\s[^>]*)?\/?>/;
+/** After any leading declaration and comments: a start tag. */
+const START_TAG = /^<([A-Za-z][\w:.-]*)(?:\s[^>]*)?\/?>/;
+
+/**
+ * Skips leading whitespace, an XML declaration and comments with indexOf, not a regex: a
+ * backtracking pattern over producer text can be made to run for hours (ReDoS).
+ */
+function afterProlog(text: string): string {
+  let i = 0;
+  for (;;) {
+    while (i < text.length && text.charCodeAt(i) <= 32) i++;
+    const open = text.startsWith('<?', i) ? '?>' : text.startsWith('<!--', i) ? '-->' : undefined;
+    if (open === undefined) return text.slice(i);
+    const end = text.indexOf(open, i + 2);
+    if (end === -1) return text.slice(i);
+    i = end + open.length;
+  }
+}
+
+/** Looks like markup: a start tag after the prolog, and a closing tag somewhere. */
+const looksLikeMarkup = (raw: string): boolean => START_TAG.test(afterProlog(raw)) && /<\/[A-Za-z]|\/>/.test(raw);
+
+/** Removes every `open ... close` span in one linear pass; an unclosed span is kept as text. */
+function removeSpans(text: string, open: string, close: string, replace: (inner: string) => string = () => ''): string {
+  let out = '';
+  let from = 0;
+  for (let start = text.indexOf(open); start !== -1; start = text.indexOf(open, from)) {
+    const end = text.indexOf(close, start + open.length);
+    if (end === -1) break;
+    out += text.slice(from, start) + replace(text.slice(start + open.length, end));
+    from = end + close.length;
+  }
+  return out + text.slice(from);
+}
 
 /** DocBook and XHTML elements that start a new line of their own. */
 const BLOCKS = new Set([
@@ -94,12 +126,13 @@ function decodeEntities(value: string): string {
  * and a note must never be lost over it.
  */
 function markupToText(markup: string): string {
-  const source = markup
-    .replace(/<\?[\s\S]*?\?>/g, '')
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<!DOCTYPE[^>]*>/gi, '')
-    // CDATA content is literal text: escape it so decoding below gives it back unchanged.
-    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, content: string) => content.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+  // CDATA content is literal text: escape it so decoding below gives it back unchanged.
+  const source = removeSpans(
+    removeSpans(removeSpans(removeSpans(markup, '<?', '?>'), '<!--', '-->'), '<!DOCTYPE', '>'),
+    '<![CDATA[',
+    ']]>',
+    (content) => content.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+  );
   const lines: string[] = [];
   let line = '';
   let bullet = false;
@@ -143,7 +176,7 @@ function markupToText(markup: string): string {
  */
 export function noteText(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  const value = MARKUP_START.test(raw) && /<\/[A-Za-z]|\/>/.test(raw) ? markupToText(raw) : raw.replace(/\r\n?/g, '\n').trim();
+  const value = looksLikeMarkup(raw) ? markupToText(raw) : raw.replace(/\r\n?/g, '\n').trim();
   return value === '' ? undefined : value;
 }
 
