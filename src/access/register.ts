@@ -1,0 +1,67 @@
+import type { Population } from '../simulators/population.js';
+
+/**
+ * The population register as access control needs it: who is someone's guardian, who has
+ * protected identity, who has died. In production this is the national register (Skatteverket's
+ * folkbokföring, read at every login, since guardianship, protection and death change without
+ * telling us); in the demo it is the synthetic population. The policy never calls it: the
+ * caller looks the facts up and hands them to the pure decision functions.
+ */
+
+/** What the register says about one person. Identity numbers are 12 digits, no separator. */
+export interface RegisterPerson {
+  /** YYYY-MM-DD; for a samordningsnummer the real date, not the day + 60. */
+  readonly birthDate: string;
+  /** YYYY-MM-DD when registered as deceased. */
+  readonly deceasedOn?: string;
+  /** Skyddade personuppgifter (sekretessmarkering, skyddad folkbokföring, fingerade personuppgifter). */
+  readonly protectedIdentity: boolean;
+  /** The person's guardians (vårdnadshavare). */
+  readonly guardians: readonly string[];
+  /** The children the person is guardian of. */
+  readonly children: readonly string[];
+}
+
+export interface PopulationRegister {
+  /** Undefined when the register does not know the number (never an error: fail closed at the policy). */
+  person(personnummer: string): Promise<RegisterPerson | undefined>;
+}
+
+/** What the register says about the viewer and the subject of one request. */
+export interface RegisterFacts {
+  readonly viewer: RegisterPerson | undefined;
+  readonly subject: RegisterPerson | undefined;
+}
+
+type RegisterSource = Pick<
+  Population,
+  'residentByPersonnummer' | 'guardiansOf' | 'childrenOf' | 'hasProtectedIdentity' | 'deceasedOn'
+>;
+
+/** The demo's register: the synthetic population's register facts, answered as the national register would. */
+export function simulatedRegister(population: RegisterSource): PopulationRegister {
+  return {
+    person(personnummer) {
+      const resident = population.residentByPersonnummer(personnummer);
+      if (!resident) return Promise.resolve(undefined);
+      const deceasedOn = population.deceasedOn(personnummer);
+      return Promise.resolve({
+        birthDate: resident.birthDate,
+        ...(deceasedOn !== undefined ? { deceasedOn } : {}),
+        protectedIdentity: population.hasProtectedIdentity(personnummer),
+        guardians: population.guardiansOf(personnummer),
+        children: population.childrenOf(personnummer),
+      });
+    },
+  };
+}
+
+/** Both people of a request, looked up together (once when a resident reads their own record). */
+export async function lookUpFacts(register: PopulationRegister, viewer: string, subject: string): Promise<RegisterFacts> {
+  if (viewer === subject) {
+    const person = await register.person(viewer);
+    return { viewer: person, subject: person };
+  }
+  const [v, s] = await Promise.all([register.person(viewer), register.person(subject)]);
+  return { viewer: v, subject: s };
+}
