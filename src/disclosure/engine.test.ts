@@ -263,3 +263,15 @@ describe('rules the seed does not use but administrators can set', () => {
     expect(evaluate(item({ nullified: true, time: DAYS_AGO_20 }), base, NO_CHOICES, NOW).reason.code).toBe('NULLIFIED');
   });
 });
+
+describe('rules the engine cannot read', () => {
+  it('hides rather than shows (stored policies are data and may be broken)', () => {
+    const base = defaultPolicy('21');
+    const broken = (patch: object) => ({ ...base, ...patch }) as never;
+    const old = item({ time: DAYS_AGO_20 });
+    expect(evaluate({ ...old, signed: false }, broken({ unsignedNotes: { kind: 'sometimes', basis: { kind: 'administrator' } } }), NO_CHOICES, NOW).visible).toBe(false);
+    expect(evaluate(old, broken({ signedNotes: { delay: { kind: 'later' }, basis: { kind: 'administrator' } } }), NO_CHOICES, NOW).visible).toBe(false);
+    expect(evaluate(old, broken({ radrum: { kind: 'maybe', days: 14, appliesTo: 'allNotes', basis: { kind: 'administrator' } } }), NO_CHOICES, NOW).visible).toBe(false);
+    expect(evaluate(old, broken({ signedNotes: { delay: { kind: 'afterDays', days: -3 }, basis: { kind: 'administrator' } } }), NO_CHOICES, NOW).visible).toBe(false);
+  });
+});

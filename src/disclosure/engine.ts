@@ -77,7 +77,10 @@ function delayEffect(delay: Delay, itemDate: IsoDate): Effect | null {
     case 'never':
       return never;
     case 'afterDays':
-      return { kind: 'from', date: addDays(itemDate, delay.days) };
+      return Number.isInteger(delay.days) && delay.days >= 0 ? { kind: 'from', date: addDays(itemDate, delay.days) } : never;
+    default:
+      // A rule this engine does not know (stored JSON from a newer or broken editor): hide.
+      return never;
   }
 }
 
@@ -200,11 +203,15 @@ function constraintsFor(
               : { sv: `osignerade anteckningar visas ${rule.days} dagar efter att de skrivits i ${regionName}`, en: `unsigned notes are shown ${rule.days} days after they were written in ${regionName}` }, rule.basis);
           }
           break;
+        default:
+          add('UNSIGNED_NOTE_NOT_SHOWN', never, { sv: `${regionName} har en regel för osignerade anteckningar som inte kan tolkas`, en: `${regionName} has a rule for unsigned notes that cannot be read` });
       }
     }
 
     const radrum = policy.radrum;
-    if (radrum.kind !== 'none' && noteInScope(radrum.appliesTo, item.signed)) {
+    if (radrum.kind !== 'none' && radrum.kind !== 'mandatory' && radrum.kind !== 'residentChoice') {
+      add('RADRUM', never, { sv: `${regionName} har en regel för rådrum som inte kan tolkas`, en: `${regionName} has a delay rule that cannot be read` });
+    } else if (radrum.kind !== 'none' && noteInScope(radrum.appliesTo, item.signed)) {
       const date = addDays(itemDate, radrum.days);
       if (radrum.kind === 'mandatory') {
         add('RADRUM', { kind: 'from', date }, {
