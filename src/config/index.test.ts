@@ -16,13 +16,13 @@ describe('configuration', () => {
   it('has defaults that start the demo on port 3000 with the embedded database', () => {
     expect(loadConfig({})).toEqual({
       port: 3000, host: 'localhost', databaseUrl: undefined, dataDir: 'data', logLevel: 'info',
-      simulators: true, populationSize: 300, populationSeed: 'journalen', simulatorPort: 3101,
+      simulators: true, populationSize: 300, populationSeed: 'journalen', simulatorPort: 3101, internalPort: 3100,
     });
   });
 
   it('reads every variable', () => {
-    expect(loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/j', DATA_DIR: '/var/lib/journalen', LOG_LEVEL: 'debug', SIMULATORS: 'off', POPULATION_SIZE: '100000', POPULATION_SEED: 'x', SIMULATOR_PORT: '0' }))
-      .toEqual({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db:5432/j', dataDir: '/var/lib/journalen', logLevel: 'debug', simulators: false, populationSize: 100000, populationSeed: 'x', simulatorPort: 0 });
+    expect(loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/j', DATA_DIR: '/var/lib/journalen', LOG_LEVEL: 'debug', SIMULATORS: 'off', POPULATION_SIZE: '100000', POPULATION_SEED: 'x', SIMULATOR_PORT: '0', INTERNAL_PORT: '0' }))
+      .toEqual({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db:5432/j', dataDir: '/var/lib/journalen', logLevel: 'debug', simulators: false, populationSize: 100000, populationSeed: 'x', simulatorPort: 0, internalPort: 0 });
   });
 
   it('treats an empty variable as unset', () => {

@@ -20,6 +20,8 @@ export interface Config {
   readonly simulators: boolean;
   readonly populationSize: number;
   readonly populationSeed: string;
+  /** Port of the platform-side listener (engagement index); always on 127.0.0.1. 0 picks a free port. */
+  readonly internalPort: number;
   /** First port of the seven simulators (port, port+1, ...); 0 for ports the system picks. */
   readonly simulatorPort: number;
 }
@@ -78,6 +80,7 @@ const VARIABLES = {
   POPULATION_SIZE: integer(1, 365_000, 300),
   POPULATION_SEED: text('journalen', 'a non-empty seed for the synthetic population'),
   SIMULATOR_PORT: integer(0, 65_528, 3101),
+  INTERNAL_PORT: integer(0, 65_535, 3100),
 } as const;
 
 function read<T>(env: Env, name: keyof typeof VARIABLES, variable: Variable<T>): T {
@@ -103,5 +106,6 @@ export function loadConfig(env: Env = process.env): Config {
     populationSize: read(env, 'POPULATION_SIZE', VARIABLES.POPULATION_SIZE),
     populationSeed: read(env, 'POPULATION_SEED', VARIABLES.POPULATION_SEED),
     simulatorPort: read(env, 'SIMULATOR_PORT', VARIABLES.SIMULATOR_PORT),
+    internalPort: read(env, 'INTERNAL_PORT', VARIABLES.INTERNAL_PORT),
   };
 }

@@ -9,7 +9,7 @@ import { createLogger } from '../operations/logger.js';
 import { loadRoutingTable } from '../routing/store.js';
 import { TOLVAN } from '../simulators/population.js';
 import { describeEachDatabase } from '../testing/databases.js';
-import { buildApp } from '../web/app.js';
+import { buildInternalApp } from '../web/internal-app.js';
 import { startDemoSources, type DemoSources } from './sources.js';
 
 /**
@@ -24,7 +24,7 @@ describeEachDatabase('demo source systems', (getDb) => {
 
   beforeAll(async () => {
     const logger = createLogger({ level: 'silent' });
-    app = await buildApp({ database: getDb(), logger });
+    app = await buildInternalApp({ database: getDb(), logger });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     sources = await startDemoSources({ db: getDb().db, logger, populationSize: 40, populationSeed: 'test', engagementIndexUpdateUrl: `${base}${ENGAGEMENT_INDEX_PATHS.Update}` });

@@ -93,6 +93,8 @@ export async function reportEngagements(population: Population, system: Simulato
           'x-vp-sender-id': SOURCE_SYSTEM_HSA_IDS[system],
         },
         body: xml,
+        // A stuck index must not hang the start: each message gets 15 s.
+        signal: AbortSignal.timeout(15_000),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       const text = await response.text();

@@ -6,7 +6,6 @@ import { seedDefaultPolicies } from '../registry/policies.js';
 import { seedRegistry } from '../registry/store.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { buildApp } from './app.js';
-import { buildFindContentRequest, buildUpdateRequest, readFindContentResponse } from '../engagement-index/messages.js';
 import { ENGAGEMENT_INDEX_PATHS } from '../engagement-index/routes.js';
 
 describeEachDatabase('web app', (getDb) => {
@@ -78,15 +77,9 @@ describeEachDatabase('web app', (getDb) => {
     expect(res.json()).toEqual({ status: 'ok', database: getDb().kind });
   });
 
-  it('hosts the engagement index: producers report, consumers find', async () => {
-    const engagement = {
-      registeredResidentIdentification: '191212121212', serviceDomain: 'riv:clinicalprocess:healthcond:description', categorization: 'dia',
-      logicalAddress: 'SE2321000016-TC01', sourceSystem: 'SE2321000016-TC01', dataController: 'SE2321000016-0001',
-    };
-    const post = (url: string, payload: string) => app.inject({ method: 'POST', url, headers: { 'content-type': 'text/xml; charset=utf-8' }, payload });
-    expect((await post(ENGAGEMENT_INDEX_PATHS.Update, buildUpdateRequest([engagement]))).statusCode).toBe(200);
-    const found = await post(ENGAGEMENT_INDEX_PATHS.FindContent, buildFindContentRequest({ registeredResidentIdentification: '191212121212', serviceDomain: 'riv:clinicalprocess:healthcond:description' }));
-    expect(readFindContentResponse(found.body)).toMatchObject({ engagements: [{ logicalAddress: 'SE2321000016-TC01', categorization: 'dia' }] });
+  it('does not expose the engagement index on the public port', async () => {
+    const res = await app.inject({ method: 'POST', url: ENGAGEMENT_INDEX_PATHS.FindContent, headers: { 'content-type': 'text/xml' }, payload: '<x/>' });
+    expect(res.statusCode).toBe(404);
   });
 
   it('sends security headers', async () => {

@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/connection.js';
 import { isJournalenError, JournalenError } from '../errors/index.js';
 import { registerRegionsApi } from '../api/regions.js';
-import { registerEngagementIndex } from '../engagement-index/routes.js';
 import { registerPublicPages } from './pages/routes.js';
 import { pickLang } from './i18n.js';
 import { renderPage } from './layout.js';
@@ -71,8 +70,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // After the handlers: plugins take the error handler in force when they are registered.
   await app.register(registerRegionsApi, { prefix: '/api/v1', db: deps.database.db, now });
   await app.register(registerPublicPages, { db: deps.database.db, now });
-  // The engagement index speaks SOAP with its own parser and fault handling, kept inside it.
-  await app.register(registerEngagementIndex, { db: deps.database.db });
 
   return app;
 }
