@@ -180,3 +180,28 @@ describe('journalen riv request', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ contract: 'GetDiagnosis', items: [{ infoType: 'diagnosis' }] });
   });
 });
+
+describe('journalen audit verify', () => {
+  it('verifies the chain in the configured database and names the first broken entry', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { openDatabase } = await import('../db/connection.js');
+    const { appendAudit } = await import('../audit/index.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'journalen-audit-'));
+    const database = await openDatabase({ dataDir: dir });
+    for (let i = 0; i < 3; i++) await appendAudit(database.db, { kind: 'login', actor: { id: '191212121212', role: 'self' } });
+    await database.close();
+    const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL };
+    process.env.DATA_DIR = dir;
+    delete process.env.DATABASE_URL;
+    try {
+      const r = await run(['audit', 'verify'], '');
+      expect(r).toMatchObject({ code: EXIT.ok, stderr: '' });
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, entries: 3 });
+      expect((await run(['audit', 'check'], '')).code).toBe(EXIT.usage);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    }
+  });
+});

@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { disclose } from './disclose.js';
 import { rivParse, rivRequest } from './riv.js';
+import { verifyAuditChain } from '../audit/index.js';
+import { loadConfig } from '../config/index.js';
+import { openDatabase } from '../db/connection.js';
 import { isJournalenError } from '../errors/index.js';
 
 /**
@@ -31,6 +34,9 @@ Commands:
   riv request <Contract> --patient <personnummer> [--version <major>] [--logical-address <hsa-id>]
               [--care-unit <hsa-id>]... [--source-system <hsa-id>] [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>]
       Prints the SOAP request the service sends a producer for that contract.
+  audit verify [--batch-size <n>]
+      Checks the audit log's hash chain in the service's database (DATABASE_URL or DATA_DIR) and
+      prints {"ok", "entries", "head"}, or the first broken entry (exit 1).
   help
       Shows this text.
 `;
@@ -118,6 +124,30 @@ async function runRiv(args: string[], io: CliIo): Promise<number> {
   throw new UsageError(`riv needs a subcommand: riv parse <file.xml> or riv request <Contract>${sub ? ` (got ${JSON.stringify(sub)})` : ''}`);
 }
 
+async function runAudit(args: string[], io: CliIo): Promise<number> {
+  const { positionals, values } = parseArgs({ args, strict: true, allowPositionals: true, options: { 'batch-size': { type: 'string' } } });
+  const [sub, ...extra] = positionals;
+  if (sub !== 'verify' || extra.length > 0) {
+    throw new UsageError(`audit needs a subcommand: audit verify [--batch-size <1-10000>]${sub && sub !== 'verify' ? ` (got ${JSON.stringify(sub)})` : ''}`);
+  }
+  const batchSize = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
+  if (batchSize !== undefined && !(Number.isSafeInteger(batchSize) && batchSize >= 1 && batchSize <= 10_000)) {
+    throw new UsageError('--batch-size must be a whole number from 1 to 10000');
+  }
+  // The service's own database settings (DATABASE_URL, else DATA_DIR), checked as at start.
+  const config = loadConfig();
+  const database = await openDatabase(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+  try {
+    const report = await verifyAuditChain(database.db, batchSize === undefined ? {} : { batchSize });
+    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (report.ok) return EXIT.ok;
+    io.stderr.write(`journalen: the audit chain is broken at entry ${report.firstBrokenSeq} (${report.reason}): ${report.message}\n`);
+    return EXIT.input;
+  } finally {
+    await database.close();
+  }
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -126,6 +156,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await runDisclose(rest, io);
       case 'riv':
         return await runRiv(rest, io);
+      case 'audit':
+        return await runAudit(rest, io);
       case undefined:
       case 'help':
       case '--help':

@@ -182,3 +182,58 @@ export const routingAuthorization = pgTable(
     check('routing_authorization_environment_check', sql`${t.environment} in ('sit', 'qa', 'production')`),
   ],
 );
+
+/** What an audit entry records; the check below is built from this list, so a new kind is a migration. */
+export const AUDIT_KINDS = [
+  'login',
+  'logout',
+  'recordRead',
+  'itemRead',
+  'settingsChanged',
+  'sealChanged',
+  'rulesChanged',
+  'adminAction',
+] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+/** In what capacity the actor acted: on their own record, for a child, for a principal, or as staff. */
+export const AUDIT_ACTOR_ROLES = ['self', 'guardian', 'legalRepresentative', 'administrator', 'system'] as const;
+export type AuditActorRole = (typeof AUDIT_ACTOR_ROLES)[number];
+
+const sqlList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
+
+/**
+ * The audit log: append-only (a trigger in the migration refuses UPDATE, DELETE and TRUNCATE)
+ * and hash-chained by `seq`, each entry carrying the hash of the one before (src/audit/).
+ * Personnummer are stored in clear so a resident can be shown their own log; they never go to
+ * the process logs.
+ */
+export const auditEntry = pgTable(
+  'audit_entry',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** Position in the chain, from 1 without gaps; assigned under a lock, not by a sequence, so a rollback leaves no hole. */
+    seq: bigint('seq', { mode: 'number' }).notNull().unique('audit_entry_seq_unique'),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    kind: text('kind').$type<AuditKind>().notNull(),
+    /** Who acted: a normalized personnummer for residents, an HSA-id or operator id for staff, `journalen` for the service. */
+    actor: text('actor').notNull(),
+    actorRole: text('actor_role').$type<AuditActorRole>().notNull(),
+    /** A display name, when the writer had one; what the resident is shown instead of an identifier. */
+    actorName: text('actor_name'),
+    /** Whose record, as a normalized personnummer; null for entries about no resident (rule changes). */
+    subject: text('subject'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    // "Who has read my record", newest first, within a period.
+    index('audit_entry_subject_at_idx').on(t.subject, t.at),
+    check('audit_entry_seq_positive', sql`${t.seq} >= 1`),
+    check('audit_entry_kind_check', sql`${t.kind} in (${sqlList(AUDIT_KINDS)})`),
+    check('audit_entry_actor_role_check', sql`${t.actorRole} in (${sqlList(AUDIT_ACTOR_ROLES)})`),
+    check('audit_entry_subject_check', sql`${t.subject} ~ '^[0-9]{8}[0-9A-Zptf]{4}$'`),
+    check('audit_entry_hash_check', sql`${t.hash} ~ '^[0-9a-f]{64}$' and ${t.prevHash} ~ '^[0-9a-f]{64}$'`),
+  ],
+);
