@@ -1,0 +1,313 @@
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CONTRACT_VERSIONS, contractVersion } from '../contracts/registry.js';
+import { soapEnvelope } from '../contracts/soap.js';
+import type { RecordItem } from '../domain/record.js';
+import { region } from '../domain/regions.js';
+import { JOURNALEN_HSA_ID } from '../engagement-index/engagement.js';
+import { ENGAGEMENT_INDEX_PATHS, registerEngagementIndex } from '../engagement-index/routes.js';
+import { createLogger } from '../operations/logger.js';
+import { grant, removeRoute, upsertRoute } from '../routing/store.js';
+import { createPopulation, TOLVAN, type Population } from '../simulators/population.js';
+import { startSimulators, type RunningSimulators, type SimulatorFault } from '../simulators/server.js';
+import { describeEachDatabase } from '../testing/databases.js';
+import { aggregateRecord, createAggregator, type AggregationDeps, type SourceStatus, type Transport } from './fetch-record.js';
+
+/**
+ * Direct mode end to end, wired as `npm start` wires the demo (src/demo/sources.ts): simulators
+ * on ephemeral ports, routes for every contract, this service granted '*', engagements reported
+ * to our own index over Update. The index is mounted on a bare Fastify, so these tests do not
+ * depend on how the web app hosts it. Small pages, so paging is exercised.
+ */
+
+const PAGE_SIZE = 20;
+const CONSUMER = JOURNALEN_HSA_ID;
+
+describeEachDatabase('aggregation (direct mode)', (getDb) => {
+  let app: FastifyInstance;
+  let population: Population;
+  let simulators: RunningSimulators;
+  let describeSource: AggregationDeps['describeSource'];
+
+  beforeAll(async () => {
+    app = Fastify();
+    await registerEngagementIndex(app, { db: getDb().db });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    population = createPopulation({ seed: 'test', size: 40 });
+    simulators = await startSimulators({ population, pageSize: PAGE_SIZE });
+    const db = getDb().db;
+    for (const system of simulators.systems) {
+      for (const contract of CONTRACT_VERSIONS) {
+        await upsertRoute(db, { logicalAddress: system.logicalAddress, serviceContractNamespace: contract.responderNamespace, endpointUrl: system.endpointFor(contract) });
+      }
+    }
+    for (const contract of CONTRACT_VERSIONS) {
+      await grant(db, { consumerHsaId: CONSUMER, serviceContractNamespace: contract.responderNamespace, logicalAddress: '*' });
+    }
+    const report = await simulators.reportEngagements({ url: `${base}${ENGAGEMENT_INDEX_PATHS.Update}` });
+    expect(report.failures).toEqual([]);
+    const directory = new Map(simulators.systems.map((s) => [s.logicalAddress, { systemName: s.name, regionNames: s.regions.map((c) => region(c).name) }]));
+    describeSource = (address) => directory.get(address);
+  });
+  afterAll(async () => {
+    await simulators?.close();
+    await app?.close();
+  });
+
+  const deps = (extra: Partial<AggregationDeps> = {}): AggregationDeps => ({ db: getDb().db, describeSource, ...extra });
+  const tolvan = (infoTypes?: RecordItem['infoType'][]) => ({ patientId: TOLVAN, consumerHsaId: CONSUMER, ...(infoTypes ? { infoTypes } : {}) });
+  const cosmic = () => simulators.system('cosmic');
+  const of = (sources: readonly SourceStatus[], address: string) => sources.filter((s) => s.logicalAddress === address);
+  const others = (sources: readonly SourceStatus[]) => sources.filter((s) => s.logicalAddress !== cosmic().logicalAddress);
+  const withFault = async <T>(fault: SimulatorFault, run: () => Promise<T>): Promise<T> => {
+    await simulators.setFault('cosmic', fault);
+    try {
+      return await run();
+    } finally {
+      await simulators.setFault('cosmic', null);
+    }
+  };
+  const timed = async <T>(run: () => Promise<T>) => {
+    const start = performance.now();
+    const value = await run();
+    return { value, ms: performance.now() - start };
+  };
+  /** What a system holds about Tolvan up to now, as the simulator serves it. */
+  const held = (id: Parameters<Population['itemsFor']>[1]) => population.itemsFor(TOLVAN, id).filter((i) => i.time.getTime() <= Date.now());
+
+  it('gathers Tolvan\'s record from all seven source systems, every contract answered, merged and sorted', async () => {
+    const { items, sources } = await aggregateRecord(deps(), tolvan());
+    expect(new Set(sources.map((s) => s.logicalAddress))).toEqual(new Set(simulators.systems.map((s) => s.logicalAddress)));
+    expect(sources.filter((s) => s.status !== 'answered')).toEqual([]);
+    for (const system of simulators.systems) {
+      const mine = items.filter((i) => i.sourceSystemHsaId === system.logicalAddress);
+      expect(mine.length, system.id).toBe(held(system.id).length);
+      expect(of(sources, system.logicalAddress)[0]).toMatchObject({ systemName: system.name, regionNames: expect.arrayContaining([expect.any(String)]) });
+    }
+    expect(items.every((i) => i.patientId === TOLVAN)).toBe(true);
+    for (let i = 1; i < items.length; i++) expect(items[i - 1]!.time.getTime()).toBeGreaterThanOrEqual(items[i]!.time.getTime());
+    const keys = items.map((i) => `${i.sourceSystemHsaId}|${i.infoType}|${i.id}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    // Notes page (GetCareDocumentation 3): wherever Tolvan has more than a page, every page was fetched.
+    const paged = sources.filter((s) => s.contract === 'GetCareDocumentation' && s.itemCount > PAGE_SIZE);
+    for (const s of paged) expect(s).toMatchObject({ pages: Math.ceil(s.itemCount / PAGE_SIZE), version: '3' });
+  });
+
+  it('marks a source partial when it offers more pages than the limit', async () => {
+    const { sources } = await aggregateRecord(deps({ limits: { maxPages: 1 } }), tolvan(['note']));
+    const big = sources.find((s) => held(simulators.systems.find((x) => x.logicalAddress === s.logicalAddress)!.id).filter((i) => i.infoType === 'note').length > PAGE_SIZE);
+    expect(big).toMatchObject({ status: 'answered', partial: true, problem: 'pageLimit', pages: 1, itemCount: PAGE_SIZE });
+  });
+
+  const FAULTS: [SimulatorFault, SourceStatus['status'], NonNullable<SourceStatus['problem']>][] = [
+    [{ kind: 'down' }, 'failed', 'connection'],
+    [{ kind: 'http500' }, 'failed', 'httpStatus'],
+    [{ kind: 'soapFault' }, 'failed', 'soapFault'],
+    [{ kind: 'malformedXml' }, 'failed', 'malformed'],
+    [{ kind: 'oversized', bytes: 4 * 1024 * 1024 }, 'failed', 'tooLarge'],
+    [{ kind: 'timeout' }, 'timedOut', 'timeout'],
+    [{ kind: 'slow', delayMs: 2000 }, 'timedOut', 'timeout'],
+  ];
+
+  it.each(FAULTS)('a source with fault %o is named as %s (%s); the six others still answer', async (fault, status, problem) => {
+    const { value, ms } = await timed(() =>
+      withFault(fault, () => aggregateRecord(deps({ limits: { perSourceTimeoutMs: 300, maxResponseBytes: 1024 * 1024 } }), tolvan())),
+    );
+    const failing = of(value.sources, cosmic().logicalAddress);
+    expect(failing.length).toBeGreaterThan(0);
+    for (const s of failing) expect(s).toMatchObject({ status, problem, systemName: 'Cosmic', itemCount: 0, reason: expect.any(String) });
+    expect(others(value.sources).every((s) => s.status === 'answered')).toBe(true);
+    expect(new Set(others(value.sources).map((s) => s.logicalAddress)).size).toBe(6);
+    expect(value.items.some((i) => i.sourceSystemHsaId === cosmic().logicalAddress)).toBe(false);
+    expect(value.items.every((i) => i.patientId === TOLVAN)).toBe(true);
+    // Timeouts are the per-source timeout, not the producer's delay.
+    expect(ms).toBeLessThan(1500);
+  });
+
+  it('drops another patient\'s items (otherPatient fault), names the source, keeps the rest', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
+    const { items, sources } = await withFault({ kind: 'otherPatient' }, () => aggregateRecord(deps({ logger }), tolvan()));
+    expect(items.every((i) => i.patientId === TOLVAN)).toBe(true);
+    const wrong = of(sources, cosmic().logicalAddress).filter((s) => s.problem === 'wrongPatient');
+    expect(wrong.length).toBeGreaterThan(0);
+    for (const s of wrong) expect(s).toMatchObject({ status: 'failed', systemName: 'Cosmic', itemCount: 0, droppedItems: expect.any(Number) });
+    expect(others(sources).every((s) => s.status === 'answered')).toBe(true);
+    const faults = lines.filter((l) => l.includes('another patient'));
+    expect(faults.length).toBe(wrong.length);
+    expect(faults[0]).toContain(cosmic().logicalAddress);
+    // Not even masked: nothing tried to log a personnummer.
+    for (const line of lines) {
+      expect(line).not.toMatch(/(?<!\d)(?:19|20)\d{10}(?!\d)/);
+      expect(line).not.toContain('[personnummer]');
+    }
+  });
+
+  it('keeps the patient\'s own items from a mixed answer and drops the stranger\'s', async () => {
+    const diagnosis = contractVersion('GetDiagnosis')!;
+    const stranger = population.itemsFor(population.residentAt(5).personnummer, 'cosmic', 'diagnosis')[0] ?? { ...held('cosmic').find((i) => i.infoType === 'diagnosis')!, id: 'x', patientId: '195709263080' };
+    const own = held('cosmic').filter((i) => i.infoType === 'diagnosis');
+    const transport: Transport = async (url, init) =>
+      url.startsWith(cosmic().baseUrl) ? new Response(soapEnvelope(diagnosis.writeResponse([...own, stranger]))) : fetch(url, init);
+    const { items, sources } = await aggregateRecord(deps({ transport }), tolvan(['diagnosis']));
+    expect(of(sources, cosmic().logicalAddress)).toEqual([expect.objectContaining({ status: 'failed', problem: 'wrongPatient', droppedItems: 1, itemCount: own.length })]);
+    expect(items.filter((i) => i.sourceSystemHsaId === cosmic().logicalAddress).length).toBe(own.length);
+    expect(items.every((i) => i.patientId === TOLVAN)).toBe(true);
+  });
+
+  it('a slow source times out at roughly the per-source timeout', async () => {
+    const { value, ms } = await timed(() =>
+      withFault({ kind: 'slow', delayMs: 3000 }, () => aggregateRecord(deps({ limits: { perSourceTimeoutMs: 250 } }), tolvan())),
+    );
+    for (const s of of(value.sources, cosmic().logicalAddress)) {
+      expect(s.status).toBe('timedOut');
+      expect(s.durationMs).toBeGreaterThanOrEqual(240);
+      expect(s.durationMs).toBeLessThan(250 + 400);
+    }
+    expect(ms).toBeLessThan(250 + 700);
+  });
+
+  it('answers by the overall deadline, even through a transport that ignores the abort', async () => {
+    const { value, ms } = await timed(() =>
+      withFault({ kind: 'timeout' }, () => aggregateRecord(deps({ limits: { perSourceTimeoutMs: 10_000, deadlineMs: 400 } }), tolvan())),
+    );
+    expect(ms).toBeLessThan(400 + 400);
+    for (const s of of(value.sources, cosmic().logicalAddress)) expect(s).toMatchObject({ status: 'timedOut', problem: 'deadline' });
+    expect(others(value.sources).every((s) => s.status === 'answered')).toBe(true);
+
+    const deaf: Transport = (url, init) => (url.startsWith(cosmic().baseUrl) ? new Promise<Response>(() => {}) : fetch(url, init));
+    const deafRun = await timed(() => aggregateRecord(deps({ transport: deaf, limits: { deadlineMs: 400 } }), tolvan(['diagnosis'])));
+    expect(deafRun.ms).toBeLessThan(400 + 400);
+    expect(of(deafRun.value.sources, cosmic().logicalAddress)).toEqual([expect.objectContaining({ status: 'timedOut', problem: 'deadline' })]);
+  });
+
+  it('opens a producer\'s circuit after repeated failures, then skips it at once; a trial after the cool-down closes it', async () => {
+    let now = 0;
+    const aggregator = createAggregator({ db: getDb().db, describeSource, clock: () => now, limits: { failureThreshold: 3, coolDownMs: 10_000, perSourceTimeoutMs: 1000 } });
+    await withFault({ kind: 'down' }, async () => {
+      for (let i = 0; i < 3; i++) {
+        const { sources } = await aggregator.aggregateRecord(tolvan(['diagnosis']));
+        expect(of(sources, cosmic().logicalAddress)[0]).toMatchObject({ status: 'failed', problem: 'connection' });
+      }
+    });
+    expect(aggregator.breakers.state(cosmic().logicalAddress)).toBe('open');
+    // Now a producer that would hang for the whole timeout: skipped, not waited for.
+    await withFault({ kind: 'timeout' }, async () => {
+      const before = simulators.stats('cosmic').requests;
+      const skipped = await timed(() => aggregator.aggregateRecord(tolvan(['diagnosis', 'alert'])));
+      expect(skipped.ms).toBeLessThan(500);
+      for (const s of of(skipped.value.sources, cosmic().logicalAddress)) expect(s).toMatchObject({ status: 'failed', problem: 'circuitOpen', systemName: 'Cosmic' });
+      expect(simulators.stats('cosmic').requests).toBe(before);
+      expect(others(skipped.value.sources).every((s) => s.status === 'answered')).toBe(true);
+    });
+    now += 10_000;
+    expect(aggregator.breakers.state(cosmic().logicalAddress)).toBe('halfOpen');
+    const { sources } = await aggregator.aggregateRecord(tolvan(['diagnosis']));
+    expect(of(sources, cosmic().logicalAddress)[0]).toMatchObject({ status: 'answered' });
+    expect(aggregator.breakers.state(cosmic().logicalAddress)).toBe('closed');
+  });
+
+  it('stops reading an oversized answer instead of downloading it', async () => {
+    let bytesRead = 0;
+    const counting: Transport = async (url, init) => {
+      const response = await fetch(url, init);
+      if (!response.body) return response;
+      const counted = response.body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            bytesRead += chunk.byteLength;
+            controller.enqueue(chunk);
+          },
+        }),
+      );
+      return new Response(counted, { status: response.status, headers: response.headers });
+    };
+    const { value, ms } = await timed(() =>
+      withFault({ kind: 'oversized', bytes: 200 * 1024 * 1024 }, () =>
+        aggregateRecord(deps({ transport: counting, limits: { maxResponseBytes: 1024 * 1024 } }), tolvan(['diagnosis'])),
+      ),
+    );
+    expect(of(value.sources, cosmic().logicalAddress)).toEqual([expect.objectContaining({ status: 'failed', problem: 'tooLarge' })]);
+    // Six small answers plus at most a little of the 200 MB one.
+    expect(bytesRead).toBeLessThan(2 * 1024 * 1024);
+    expect(ms).toBeLessThan(2000);
+  });
+
+  it('keeps to the bound of calls in flight per producer', async () => {
+    const inFlight = new Map<string, number>();
+    const peak = new Map<string, number>();
+    const watching: Transport = async (url, init) => {
+      const host = new URL(url).host;
+      inFlight.set(host, (inFlight.get(host) ?? 0) + 1);
+      peak.set(host, Math.max(peak.get(host) ?? 0, inFlight.get(host)!));
+      try {
+        const response = await fetch(url, init);
+        return new Response(await response.arrayBuffer(), { status: response.status, headers: response.headers });
+      } finally {
+        inFlight.set(host, inFlight.get(host)! - 1);
+      }
+    };
+    simulators.setDelay(30);
+    try {
+      const { sources } = await aggregateRecord(deps({ transport: watching, limits: { maxConcurrentPerProducer: 2 } }), tolvan());
+      expect(sources.every((s) => s.status === 'answered')).toBe(true);
+    } finally {
+      simulators.setDelay(0);
+    }
+    expect(Math.max(...peak.values())).toBe(2);
+  });
+
+  it('reports noRoute and notAuthorized per source and contract, and falls back to an older routed major', async () => {
+    const db = getDb().db;
+    const diagnoses = contractVersion('GetDiagnosis')!;
+    const notes3 = contractVersion('GetCareDocumentation', '3')!;
+    await removeRoute(db, { logicalAddress: cosmic().logicalAddress, serviceContractNamespace: diagnoses.responderNamespace });
+    await removeRoute(db, { logicalAddress: cosmic().logicalAddress, serviceContractNamespace: notes3.responderNamespace });
+    try {
+      const { sources } = await aggregateRecord(deps(), tolvan(['diagnosis', 'note']));
+      const c = of(sources, cosmic().logicalAddress);
+      expect(c.find((s) => s.contract === 'GetDiagnosis')).toMatchObject({ status: 'noRoute', problem: 'noRoute', itemCount: 0 });
+      expect(c.find((s) => s.contract === 'GetCareDocumentation')).toMatchObject({ status: 'answered', version: '2' });
+    } finally {
+      await upsertRoute(db, { logicalAddress: cosmic().logicalAddress, serviceContractNamespace: diagnoses.responderNamespace, endpointUrl: cosmic().endpointFor(diagnoses) });
+      await upsertRoute(db, { logicalAddress: cosmic().logicalAddress, serviceContractNamespace: notes3.responderNamespace, endpointUrl: cosmic().endpointFor(notes3) });
+    }
+    // A consumer allowed GetDiagnosis at Cosmic only.
+    const other = 'SE0000000099-OTHER';
+    await grant(db, { consumerHsaId: other, serviceContractNamespace: contractVersion('GetDiagnosis')!.responderNamespace, logicalAddress: cosmic().logicalAddress });
+    const { items, sources } = await aggregateRecord(deps(), { patientId: TOLVAN, consumerHsaId: other, infoTypes: ['diagnosis'] });
+    expect(of(sources, cosmic().logicalAddress)).toEqual([expect.objectContaining({ status: 'answered' })]);
+    expect(others(sources).length).toBeGreaterThan(0);
+    expect(others(sources).every((s) => s.status === 'notAuthorized')).toBe(true);
+    expect(items.every((i) => i.sourceSystemHsaId === cosmic().logicalAddress)).toBe(true);
+  });
+
+  it('answers a failing source from the cache, without items not approved for the patient', async () => {
+    const aggregator = createAggregator({ db: getDb().db, describeSource, cache: { ttlMs: 60_000, maxEntries: 100 } });
+    const first = await aggregator.aggregateRecord(tolvan());
+    const live = first.items.filter((i) => i.sourceSystemHsaId === cosmic().logicalAddress);
+    const second = await withFault({ kind: 'down' }, () => aggregator.aggregateRecord(tolvan()));
+    for (const s of of(second.sources, cosmic().logicalAddress)) {
+      expect(s).toMatchObject({ status: 'answeredFromCache', problem: 'connection', cacheAgeMs: expect.any(Number) });
+    }
+    const cached = second.items.filter((i) => i.sourceSystemHsaId === cosmic().logicalAddress);
+    expect(cached.every((i) => i.approvedForPatient)).toBe(true);
+    expect(cached.map((i) => i.id).sort()).toEqual(live.filter((i) => i.approvedForPatient).map((i) => i.id).sort());
+  });
+
+  it('passes the period to the producers', async () => {
+    const full = await aggregateRecord(deps(), tolvan(['note', 'diagnosis']));
+    const start = new Date(Date.now() - 365 * 24 * 3600 * 1000);
+    const recent = await aggregateRecord(deps(), { ...tolvan(['note', 'diagnosis']), period: { start } });
+    expect(recent.items.length).toBeLessThan(full.items.length);
+    for (const item of recent.items) expect(Math.max(item.time.getTime(), item.period?.end?.getTime() ?? Infinity)).toBeGreaterThanOrEqual(start.getTime());
+  });
+
+  it('has nothing to call for someone not in the index, and refuses a malformed patient id', async () => {
+    expect(await aggregateRecord(deps(), { patientId: '195709263080', consumerHsaId: CONSUMER })).toEqual({ items: [], sources: [] });
+    await expect(aggregateRecord(deps(), { patientId: '1912121212', consumerHsaId: CONSUMER })).rejects.toMatchObject({ code: 'JOURNALEN_INPUT_INVALID', details: { field: 'patientId' } });
+    await expect(aggregateRecord(deps(), { ...tolvan(), infoTypes: ['x' as 'note'] })).rejects.toMatchObject({ code: 'JOURNALEN_INPUT_INVALID' });
+  });
+});
