@@ -362,3 +362,20 @@ describe('redactPersonalIdentitiesInJsonLine', () => {
     expect(redactPersonalIdentitiesInJsonLine(line)).toBe(line);
   });
 });
+
+describe('reserve numbers', () => {
+  it('masks the reserve-number form the engagement index admits (YYYYMMDD + four characters)', () => {
+    const { log, last } = capture();
+    log.info({ resident: '20121212P123', other: 'x 19121212T001 y' }, 'resident 20121212P123');
+    const line = JSON.stringify(last());
+    expect(line).not.toContain('20121212P123');
+    expect(line).not.toContain('19121212T001');
+    expect(last().msg).toBe('resident [personnummer]');
+  });
+
+  it('still leaves HSA-ids and timestamps alone', () => {
+    const { log, last } = capture();
+    log.info({ unit: 'SE2321000016-15CQ', at: '2026-11-23T09:30:00Z', riv: '20261123093000' }, 'ok');
+    expect(last()).toMatchObject({ unit: 'SE2321000016-15CQ', at: '2026-11-23T09:30:00Z', riv: '20261123093000' });
+  });
+});

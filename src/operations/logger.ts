@@ -21,8 +21,9 @@ export const PERSONAL_IDENTITY_MASK = '[personnummer]';
 // have 20 or more in the month position, so they never match. The Luhn digit is not checked: a
 // mistyped number still identifies a person.
 const DATE = String.raw`\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])`;
-// Optional century, optional separator (- or +; a space, as people type it), then NNNC.
-const NUMBER = String.raw`(?:\d{2})?${DATE}[-+ ]?\d{4}`;
+// Optional century, optional separator (- or +; a space, as people type it), then NNNC, or the
+// four characters of a reserve number as the national engagement index admits them (20121212P123).
+const NUMBER = String.raw`(?:\d{2})?${DATE}[-+ ]?[0-9A-Zptf]{4}`;
 // Not part of a longer run of letters or digits: leaves HSA-ids (SE2321000016-15CQ), longer
 // numbers and identifiers with letters glued on alone. A few date-like look-alikes (e.g. phone
 // numbers 07xxxxxxxx) are masked too; that is the accepted price of never leaking a real one.
