@@ -87,3 +87,16 @@ describe('what the review found', () => {
     expect(rivTime('20240229120000')?.toISOString()).toBe('2024-02-29T11:00:00.000Z');
   });
 });
+
+describe('encodings', () => {
+  it('reads UTF-8 strictly and Latin-1 when declared, and refuses other encodings', () => {
+    const latin1 = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><r>Läkare Åsa</r>', 'latin1');
+    const r = parseXml(latin1);
+    expect(r.ok && text(child(r.root, 'r'))).toBe('Läkare Åsa');
+    const utf8 = parseXml(Buffer.from('<r>Läkare Åsa</r>', 'utf8'));
+    expect(utf8.ok && text(child(utf8.root, 'r'))).toBe('Läkare Åsa');
+    const undeclaredLatin1 = parseXml(Buffer.from('<r>Läkare</r>', 'latin1'));
+    expect(undeclaredLatin1).toMatchObject({ ok: false, problem: { message: expect.stringMatching(/not valid UTF-8/) } });
+    expect(parseXml(Buffer.from('<?xml version="1.0" encoding="UTF-16"?><r/>'))).toMatchObject({ ok: false, problem: { message: expect.stringMatching(/encoding utf-16/) } });
+  });
+});

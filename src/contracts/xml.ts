@@ -215,12 +215,37 @@ const lineOf = (text: string, position: number) => {
   return line;
 };
 
+const DECLARED_ENCODING = /^\uFEFF?<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/;
+const LATIN1 = new Set(['iso-8859-1', 'latin1', 'l1', 'windows-1252', 'cp1252']);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Bytes to text by the declared encoding: UTF-8 (the default, decoded strictly) or Latin-1 /
+ * Windows-1252, which older Swedish systems still send. Anything else is refused rather than
+ * read as garbled text.
+ */
+function decodeBytes(bytes: Buffer): { ok: true; text: string } | { ok: false; message: string } {
+  const head = bytes.subarray(0, 200).toString('latin1');
+  const declared = DECLARED_ENCODING.exec(head)?.[1]?.toLowerCase();
+  if (declared === undefined || declared === 'utf-8' || declared === 'utf8') {
+    try {
+      return { ok: true, text: utf8.decode(bytes) };
+    } catch {
+      return { ok: false, message: 'XML is not valid UTF-8 (and declares no other encoding)' };
+    }
+  }
+  if (LATIN1.has(declared)) return { ok: true, text: new TextDecoder('windows-1252').decode(bytes) };
+  return { ok: false, message: `XML declares encoding ${declared}; only UTF-8 and ISO-8859-1/Windows-1252 are read` };
+}
+
 export function parseXml(input: string | Buffer, limits: XmlLimits = DEFAULT_LIMITS): XmlResult {
   const size = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
   if (size > limits.maxBytes) {
     return { ok: false, problem: { kind: 'tooLarge', message: `XML is ${size} bytes; at most ${limits.maxBytes} accepted` } };
   }
-  const text = typeof input === 'string' ? input : input.toString('utf8');
+  const decoded = typeof input === 'string' ? { ok: true as const, text: input } : decodeBytes(input);
+  if (!decoded.ok) return { ok: false, problem: { kind: 'malformed', message: decoded.message } };
+  const text = decoded.text;
   try {
     return { ok: true, root: readXml(text, limits.maxDepth) };
   } catch (error) {
