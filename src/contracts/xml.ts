@@ -85,7 +85,7 @@ interface Frame {
  * faster than general parsers on the large responses of the fan-out.
  */
 function readXml(text: string, maxDepth: number): XmlNode {
-  const doc: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const doc: Record<string, unknown> = {};
   const stack: Frame[] = [{ name: '', node: doc, text: '' }];
   const localNames = new Map<string, string>();
   let sawRoot = false;
@@ -178,8 +178,7 @@ function readXml(text: string, maxDepth: number): XmlNode {
       }
       if (stack.length === 1 && sawRoot) throw new XmlSyntaxError('more than one root element', lt);
       sawRoot = true;
-      // No prototype: element names such as "constructor" or "__proto__" are just names.
-      const node: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+      const node: Record<string, unknown> = {};
       if (!blank(text, nameEnd, tagEnd)) {
         const rest = text.slice(nameEnd, tagEnd);
         ATTRIBUTE.lastIndex = 0;
@@ -194,9 +193,13 @@ function readXml(text: string, maxDepth: number): XmlNode {
         if (rest.slice(consumed).trim() !== '') throw new XmlSyntaxError(`malformed attributes in <${name}>`, lt);
       }
       const parent = stack[stack.length - 1]!.node;
-      const siblings = parent[local] as unknown[] | undefined;
-      if (siblings) siblings.push(node);
-      else parent[local] = [node];
+      // Own properties only, so names such as "constructor" or "__proto__" are just names (plain
+      // objects stay in V8's fast mode; prototype-less ones would not).
+      const siblings = parent[local];
+      if (Array.isArray(siblings)) siblings.push(node);
+      else if (siblings === undefined) parent[local] = [node];
+      // An inherited name (constructor, toString, __proto__): an own property shadows it.
+      else Object.defineProperty(parent, local, { value: [node], enumerable: true, writable: true, configurable: true });
       if (!selfClosing) {
         if (stack.length > maxDepth) throw new XmlSyntaxError(`nested deeper than ${maxDepth} levels`, lt);
         stack.push({ name, node, text: '' });
@@ -293,6 +296,9 @@ export function bool(node: XmlNode | undefined, name: string): boolean | undefin
   return undefined;
 }
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (y: number, m: number) => (m === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? 29 : DAYS[m - 1]!);
+
 const RIV_TIME = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?$/;
 
 /**
@@ -303,9 +309,11 @@ export function rivTime(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const m = RIV_TIME.exec(value);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((p) => (p === undefined ? 0 : Number(p))) as number[];
-  if (mo! < 1 || mo! > 12 || d! < 1 || d! > new Date(Date.UTC(y!, mo!, 0)).getUTCDate() || h! > 23 || mi! > 59 || s! > 59) return undefined;
-  const date = fromSwedishWallClock(y!, mo!, d!, h!, mi!, s!);
+  // One call per item of every answer: read the groups without making arrays.
+  const y = +m[1]!, mo = +m[2]!, d = +m[3]!;
+  const h = m[4] === undefined ? 0 : +m[4], mi = m[5] === undefined ? 0 : +m[5], s = m[6] === undefined ? 0 : +m[6];
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return undefined;
+  const date = fromSwedishWallClock(y, mo, d, h, mi, s);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
