@@ -41,25 +41,6 @@ export interface EngagementInput {
   readonly mostRecentContent?: Date;
 }
 
-/** An engagement as stored and as FindContent answers it. */
-export interface Engagement {
-  /** Hex SHA-256 of the key fields (`engagementId`). */
-  readonly id: string;
-  readonly registeredResidentIdentification: string;
-  readonly serviceDomain: string;
-  readonly categorization: string;
-  readonly logicalAddress: string;
-  readonly businessObjectInstanceIdentifier: string;
-  readonly clinicalProcessInterestId: string;
-  readonly sourceSystem: string;
-  readonly dataController: string;
-  readonly owner: string;
-  readonly mostRecentContent: Date | null;
-  readonly creationTime: Date;
-  /** Null until the stored engagement changed. */
-  readonly updateTime: Date | null;
-}
-
 /** The key of an engagement with every default applied; what the id is computed from. */
 export interface EngagementKey {
   readonly registeredResidentIdentification: string;
@@ -71,6 +52,16 @@ export interface EngagementKey {
   readonly sourceSystem: string;
   readonly dataController: string;
   readonly owner: string;
+}
+
+/** An engagement as stored and as FindContent answers it. */
+export interface Engagement extends EngagementKey {
+  /** Hex SHA-256 of the key fields (`engagementId`). */
+  readonly id: string;
+  readonly mostRecentContent: Date | null;
+  readonly creationTime: Date;
+  /** Null until the stored engagement changed. */
+  readonly updateTime: Date | null;
 }
 
 export interface NormalizedEngagement extends EngagementKey {

@@ -9,6 +9,7 @@ import {
   normalizeEngagement,
   RESIDENT_IDENTIFICATION,
   type Engagement,
+  type EngagementKey,
   type EngagementInput,
   type FindContentQuery,
   type NormalizedEngagement,
@@ -61,15 +62,7 @@ export type ResultCode = 'OK' | 'ERROR' | 'INFO';
 const RESULT_CODES: readonly string[] = ['OK', 'ERROR', 'INFO'];
 
 /** An engagement as a message carries it: times and owner only where the message has them. */
-export interface WireEngagement {
-  readonly registeredResidentIdentification: string;
-  readonly serviceDomain: string;
-  readonly categorization: string;
-  readonly logicalAddress: string;
-  readonly businessObjectInstanceIdentifier: string;
-  readonly clinicalProcessInterestId: string;
-  readonly sourceSystem: string;
-  readonly dataController: string;
+export interface WireEngagement extends Omit<EngagementKey, 'owner'> {
   /** Present (possibly empty) only when the message has the element. */
   readonly owner?: string;
   readonly mostRecentContent?: Date;
