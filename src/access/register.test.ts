@@ -56,6 +56,8 @@ describe('simulatedRegister', () => {
         protectedIdentity: resident.protectedIdentity,
         guardians: resident.guardians,
         children: resident.children,
+        givenName: resident.givenName,
+        familyName: resident.familyName,
       });
     }
   });

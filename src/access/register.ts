@@ -20,6 +20,9 @@ export interface RegisterPerson {
   readonly guardians: readonly string[];
   /** The children the person is guardian of. */
   readonly children: readonly string[];
+  /** Given and family name, as the register has them (shown to the person and their guardians). */
+  readonly givenName?: string;
+  readonly familyName?: string;
 }
 
 export interface PopulationRegister {
@@ -51,6 +54,8 @@ export function simulatedRegister(population: RegisterSource): PopulationRegiste
         protectedIdentity: population.hasProtectedIdentity(personnummer),
         guardians: population.guardiansOf(personnummer),
         children: population.childrenOf(personnummer),
+        givenName: resident.givenName,
+        familyName: resident.familyName,
       });
     },
   };

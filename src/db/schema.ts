@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   bigint,
+  boolean,
   check,
   index,
   integer,
@@ -235,5 +236,125 @@ export const auditEntry = pgTable(
     check('audit_entry_actor_role_check', sql`${t.actorRole} in (${sqlList(AUDIT_ACTOR_ROLES)})`),
     check('audit_entry_subject_check', sql`${t.subject} ~ '^[0-9]{8}[0-9A-Zptf]{4}$'`),
     check('audit_entry_hash_check', sql`${t.hash} ~ '^[0-9a-f]{64}$' and ${t.prevHash} ~ '^[0-9a-f]{64}$'`),
+  ],
+);
+
+/**
+ * Care providers (vårdgivare) whose information the service shows, and the region whose
+ * disclosure rules apply to them. In production this comes from the HSA catalogue and the
+ * producer connections; in the demo the simulated source systems register theirs.
+ */
+export const careProvider = pgTable('care_provider', {
+  hsaId: text('hsa_id').primaryKey(),
+  name: text('name').notNull(),
+  /** The region whose rules apply; null for a provider with no rules yet (its items stay hidden). */
+  regionCode: text('region_code').references(() => region.code),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Care units (vårdenheter), as the HSA catalogue describes them: the facts the disclosure rules
+ * need and no RIV-TA contract carries (specialty, inpatient ward).
+ */
+export const careUnit = pgTable(
+  'care_unit',
+  {
+    hsaId: text('hsa_id').primaryKey(),
+    name: text('name').notNull(),
+    careProviderHsaId: text('care_provider_hsa_id').notNull(),
+    /** Medical specialty, as the disclosure rules name it (e.g. `psychiatry`). */
+    specialty: text('specialty'),
+    /** A ward (slutenvård): notes written there are inpatient notes. */
+    inpatient: boolean('inpatient').notNull().default(false),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('care_unit_provider_idx').on(t.careProviderHsaId)],
+);
+
+/**
+ * Server-side login sessions. The cookie holds a random id; only its SHA-256 is stored, so a
+ * copy of this table does not let anyone take over a session. Deleting the row revokes it.
+ */
+export const loginSession = pgTable(
+  'login_session',
+  {
+    idHash: text('id_hash').primaryKey(),
+    /** The logged-in resident, normalized personnummer. */
+    personnummer: text('personnummer').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    /** Idle timeout: moves forward with each request. */
+    idleExpiresAt: timestamp('idle_expires_at', { withTimezone: true }).notNull(),
+    /** Absolute timeout: fixed at login. */
+    absoluteExpiresAt: timestamp('absolute_expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('login_session_personnummer_idx').on(t.personnummer), index('login_session_idle_idx').on(t.idleExpiresAt)],
+);
+
+/** A resident's choices about their own record (the national framework's and the regions'). */
+export const residentSetting = pgTable('resident_setting', {
+  personnummer: text('personnummer').primaryKey(),
+  /** Show unsigned notes where the region lets the resident choose. */
+  showUnsigned: boolean('show_unsigned').notNull().default(false),
+  /** Hide information newer than 14 days. */
+  hideRecent: boolean('hide_recent').notNull().default(false),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const SEAL_KINDS = ['account', 'careUnit', 'careGiver', 'period'] as const;
+
+/** Seals (försegling) on a resident's record: removed ones are kept with `removedAt` for the history. */
+export const recordSeal = pgTable(
+  'record_seal',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    subject: text('subject').notNull(),
+    kind: text('kind').$type<(typeof SEAL_KINDS)[number]>().notNull(),
+    careUnitHsaId: text('care_unit_hsa_id'),
+    careGiverHsaId: text('care_giver_hsa_id'),
+    periodFrom: text('period_from'),
+    periodTo: text('period_to'),
+    setBy: text('set_by').$type<'resident' | 'care'>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('record_seal_subject_idx').on(t.subject),
+    check('record_seal_kind_check', sql`${t.kind} in (${sqlList(SEAL_KINDS)})`),
+    check('record_seal_set_by_check', sql`${t.setBy} in ('resident', 'care')`),
+    check(
+      'record_seal_shape_check',
+      sql`(${t.kind} <> 'careUnit' or ${t.careUnitHsaId} is not null) and (${t.kind} <> 'careGiver' or ${t.careGiverHsaId} is not null) and (${t.kind} <> 'period' or ${t.periodFrom} is not null)`,
+    ),
+  ],
+);
+
+/** A guardian blocked from a child's record. */
+export const guardianBlock = pgTable(
+  'guardian_block',
+  {
+    guardian: text('guardian').notNull(),
+    child: text('child').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.guardian, t.child] }), index('guardian_block_child_idx').on(t.child)],
+);
+
+/** A head of unit's decision for a 13-15 year old: extended guardian access or the child's early own access. */
+export const accessException = pgTable(
+  'access_exception',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    kind: text('kind').$type<'extendedGuardianAccess' | 'earlyOwnAccess'>().notNull(),
+    child: text('child').notNull(),
+    careUnitHsaId: text('care_unit_hsa_id').notNull(),
+    validFrom: text('valid_from').notNull(),
+    validTo: text('valid_to'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('access_exception_child_idx').on(t.child),
+    check('access_exception_kind_check', sql`${t.kind} in ('extendedGuardianAccess', 'earlyOwnAccess')`),
   ],
 );

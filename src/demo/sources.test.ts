@@ -1,3 +1,4 @@
+import { seedRegistry } from '../registry/store.js';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -24,6 +25,7 @@ describeEachDatabase('demo source systems', (getDb) => {
 
   beforeAll(async () => {
     const logger = createLogger({ level: 'silent' });
+    await seedRegistry(getDb().db);
     app = await buildInternalApp({ database: getDb(), logger });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -1,8 +1,12 @@
 import type { Logger } from 'pino';
 import { CONTRACT_VERSIONS } from '../contracts/registry.js';
+import type { SourceDescription } from '../aggregation/fetch-record.js';
 import type { Db } from '../db/connection.js';
+import { region } from '../domain/regions.js';
 import { JOURNALEN_HSA_ID } from '../engagement-index/engagement.js';
+import { upsertCareProviders, upsertCareUnits } from '../record/directory.js';
 import { grant, upsertRoute } from '../routing/store.js';
+import { CARE_UNITS, careGiverOf, careGivers } from '../simulators/care-units.js';
 import { createPopulation, type Population } from '../simulators/population.js';
 import { startSimulators, type RunningSimulators } from '../simulators/server.js';
 
@@ -16,6 +20,8 @@ import { startSimulators, type RunningSimulators } from '../simulators/server.js
 export interface DemoSources {
   readonly population: Population;
   readonly simulators: RunningSimulators;
+  /** A source system's name and regions, for the status of each source. */
+  describeSource(logicalAddress: string): SourceDescription | undefined;
   close(): Promise<void>;
 }
 
@@ -33,6 +39,12 @@ export async function startDemoSources(options: {
   // Routes first, engagements after: once a source is in the index, the fan-out can reach it.
   const simulators = await startSimulators({ population, ...(options.basePort ? { basePort: options.basePort } : {}) });
   try {
+    // What the HSA catalogue would say about the simulators' care providers and units.
+    await upsertCareProviders(options.db, careGivers().map((g) => ({ hsaId: g.hsaId, name: g.name, regionCode: g.regionCode })));
+    await upsertCareUnits(
+      options.db,
+      CARE_UNITS.map((u) => ({ hsaId: u.hsaId, name: u.name, careProviderHsaId: careGiverOfUnit(u.regionCode), specialty: u.specialty, inpatient: u.inpatient })),
+    );
     for (const system of simulators.systems) {
       for (const contract of CONTRACT_VERSIONS) {
         await upsertRoute(options.db, {
@@ -61,5 +73,8 @@ export async function startDemoSources(options: {
     await simulators.close();
     throw error;
   }
-  return { population, simulators, close: () => simulators.close() };
+  const names = new Map(simulators.systems.map((s) => [s.logicalAddress, { systemName: s.name, regionNames: s.regions.map((c) => region(c).name) }]));
+  return { population, simulators, describeSource: (address) => names.get(address), close: () => simulators.close() };
 }
+
+const careGiverOfUnit = (code: Parameters<typeof careGiverOf>[0]) => careGiverOf(code).hsaId;

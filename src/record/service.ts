@@ -1,0 +1,419 @@
+import { createHmac } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  accessToRecord,
+  itemAccess,
+  mayLogIn,
+  type AccessDecision,
+  type LoginDecision,
+  type LoginIdentity,
+  type Reason,
+  type Relation,
+} from '../access/policy.js';
+import { lookUpFacts, type PopulationRegister, type RegisterPerson } from '../access/register.js';
+import { withAudit, type AuditActor, type AuditSource } from '../audit/index.js';
+import type { AggregatedRecord, RecordQuery, SourceStatus } from '../aggregation/fetch-record.js';
+import type { Db } from '../db/connection.js';
+import { evaluate, type Decision } from '../disclosure/engine.js';
+import type { DisclosurePolicy, ViewerChoices } from '../disclosure/policy.js';
+import { ageOn, tryParsePersonalIdentity } from '../domain/identifiers/index.js';
+import { INFO_TYPES, type InfoType, type RecordItem } from '../domain/record.js';
+import { region as regionOf, type RegionCode } from '../domain/regions.js';
+import { swedishDate, type IsoDate } from '../domain/time.js';
+import { JOURNALEN_HSA_ID } from '../engagement-index/engagement.js';
+import { JournalenError } from '../errors/index.js';
+import { policiesInForce } from '../registry/policies.js';
+import { cachedCareDirectory, type CareDirectory } from './directory.js';
+import { loadChoices, loadExceptionsFor, loadProtections } from './protections.js';
+
+/**
+ * The record service: "the record of patient P, as viewer V may see it, now". The one entry
+ * point that joins the four parts, in this order:
+ *
+ *   1. access: the register's facts, the subject's seals, blocks and exceptions, and the one
+ *      access policy decide whether the viewer may read the record at all, and which part;
+ *   2. aggregation: the items, live from the source systems (direct or platform mode), with a
+ *      status per source;
+ *   3. per item: the access policy again (seals of units, providers, periods; exception units),
+ *      then the disclosure rules of the region whose care provider wrote it, with the subject's
+ *      choices. An item from a care provider with no known rules is not shown;
+ *   4. audit: the entry naming what is about to be shown is committed, and only then is the
+ *      answer returned. If it cannot be written, nothing is shown.
+ *
+ * Nothing is stored of the record itself. No HTTP here: routes and pages are thin shells.
+ */
+
+export interface Viewer {
+  /** Normalized personnummer (12 digits), from the login. */
+  readonly personnummer: string;
+  /** Display name, for the access log the resident reads. */
+  readonly name?: string;
+}
+
+/** Whose record: the viewer's own, or a child's by its opaque handle (never a personnummer in URLs). */
+export type SubjectRef = { readonly relation: 'self' } | { readonly relation: 'guardian'; readonly child: string };
+
+export interface RegionRef {
+  readonly code: RegionCode;
+  readonly name: string;
+}
+
+export interface ShownItem {
+  /** Opaque, stable key of the item for URLs. */
+  readonly key: string;
+  readonly item: RecordItem;
+  readonly region: RegionRef | null;
+  readonly careProviderName: string | null;
+}
+
+/** An item not shown yet, told to the resident with the date it will be (where the rules allow telling). */
+export interface WithheldItem {
+  readonly infoType: InfoType;
+  readonly careProviderName: string | null;
+  readonly region: RegionRef | null;
+  readonly visibleFrom: IsoDate;
+  readonly reason: Reason;
+}
+
+export interface SubjectInfo {
+  readonly relation: Relation;
+  /** `self` or the child's handle. */
+  readonly handle: string;
+  readonly givenName: string | null;
+  readonly familyName: string | null;
+  readonly age: number | null;
+}
+
+export interface RecordFilters {
+  readonly infoTypes?: readonly InfoType[];
+  /** Inclusive Swedish calendar dates. */
+  readonly from?: IsoDate;
+  readonly to?: IsoDate;
+  readonly careUnitHsaId?: string;
+  readonly regionCode?: RegionCode;
+  /** Words that must all occur in the title, text, codes or values (case-insensitive). */
+  readonly text?: string;
+}
+
+export interface RecordView {
+  readonly subject: SubjectInfo;
+  readonly access: { readonly scope: 'whole' | 'careUnits'; readonly reason: Reason };
+  /** Newest first, after the filters. */
+  readonly items: readonly ShownItem[];
+  readonly withheld: readonly WithheldItem[];
+  readonly sources: readonly SourceStatus[];
+  readonly choices: ViewerChoices;
+  readonly generatedAt: Date;
+}
+
+export interface OverviewType {
+  readonly infoType: InfoType;
+  readonly count: number;
+  /** Shown items newer than 30 days. */
+  readonly recent: number;
+  readonly latest: ShownItem | null;
+}
+
+export interface RecordOverview extends Omit<RecordView, 'items'> {
+  readonly types: readonly OverviewType[];
+}
+
+export interface ChildEntry {
+  readonly handle: string;
+  readonly givenName: string | null;
+  readonly familyName: string | null;
+  readonly age: number | null;
+  readonly allowed: boolean;
+  readonly reason: Reason;
+}
+
+export interface RecordServiceDeps {
+  readonly db: Db;
+  readonly register: PopulationRegister;
+  /** Direct or platform mode. */
+  readonly aggregate: (query: RecordQuery) => Promise<AggregatedRecord>;
+  /** Key for the children's handles; the session secret will do. */
+  readonly handleKey: string | Buffer;
+  readonly now?: () => Date;
+  readonly logger?: Logger;
+  /** Default: a snapshot of the care directory reloaded each minute. */
+  readonly directory?: () => Promise<CareDirectory>;
+  /** Whose call it is, for the producers' authorization; default Journalen's HSA-id. */
+  readonly consumerHsaId?: string;
+}
+
+const RECENT_DAYS = 30;
+
+export function createRecordService(deps: RecordServiceDeps) {
+  const now = deps.now ?? (() => new Date());
+  const directory = deps.directory ?? cachedCareDirectory(deps.db).get;
+  const consumerHsaId = deps.consumerHsaId ?? JOURNALEN_HSA_ID;
+  const handleOf = (personnummer: string) =>
+    createHmac('sha256', deps.handleKey).update(`child:${personnummer}`).digest('base64url').slice(0, 22);
+
+  /** The subject's personnummer for a reference, or FORBIDDEN (an unknown handle reveals nothing). */
+  async function resolve(viewer: Viewer, ref: SubjectRef): Promise<{ subject: string; relation: Relation; viewerPerson: RegisterPerson | undefined }> {
+    const viewerPerson = await deps.register.person(viewer.personnummer);
+    if (ref.relation === 'self') return { subject: viewer.personnummer, relation: 'self', viewerPerson };
+    const child = viewerPerson?.children.find((c) => handleOf(c) === ref.child);
+    if (!child) throw new JournalenError('FORBIDDEN', 'you are not the guardian of this record', { basis: 'NOT_GUARDIAN' });
+    return { subject: child, relation: 'guardian', viewerPerson };
+  }
+
+  async function decide(viewer: Viewer, ref: SubjectRef, at: Date) {
+    const { subject, relation } = await resolve(viewer, ref);
+    const [facts, protections] = await Promise.all([lookUpFacts(deps.register, viewer.personnummer, subject), loadProtections(deps.db, subject)]);
+    const decision = accessToRecord({
+      viewer: loginIdentity(viewer.personnummer),
+      subject,
+      relation,
+      facts,
+      ...protections,
+      today: swedishDate(at),
+    });
+    const person = facts.subject;
+    const info: SubjectInfo = {
+      relation,
+      handle: relation === 'self' ? 'self' : handleOf(subject),
+      givenName: person?.givenName ?? null,
+      familyName: person?.familyName ?? null,
+      age: person ? safeAge(person, at) : null,
+    };
+    return { subject, relation, decision, protections, info };
+  }
+
+  /** Everything shown and withheld for the filters, before the audit entry; never returned without one. */
+  async function gather(viewer: Viewer, ref: SubjectRef, filters: RecordFilters) {
+    const at = now();
+    const { subject, decision, protections, info } = await decide(viewer, ref, at);
+    if (!decision.allowed) {
+      throw new JournalenError('FORBIDDEN', decision.reason.en, { basis: decision.reason.code, sv: decision.reason.sv });
+    }
+    const infoTypes = filters.infoTypes && filters.infoTypes.length > 0 ? filters.infoTypes : INFO_TYPES;
+    const [aggregated, dir, policies, choices] = await Promise.all([
+      deps.aggregate({ patientId: subject, infoTypes, consumerHsaId }),
+      directory(),
+      policiesByRegion(deps.db, at),
+      loadChoices(deps.db, subject),
+    ]);
+
+    const shown: ShownItem[] = [];
+    const withheld: WithheldItem[] = [];
+    for (const raw of aggregated.items) {
+      const item = enrich(raw, dir);
+      if (!itemAccess(decision, item, protections.seals).allowed) continue;
+      const provider = dir.provider(item.careGiver.hsaId);
+      const region = provider?.regionCode ? { code: provider.regionCode, name: regionOf(provider.regionCode).name } : null;
+      const policy = region ? policies.get(region.code) : undefined;
+      // Rules unknown: not shown, and not announced either (we cannot say when it would be).
+      if (!policy) continue;
+      const verdict: Decision = evaluate(item, policy, choices, at);
+      if (verdict.visible) {
+        shown.push({ key: itemKey(item), item, region, careProviderName: provider?.name ?? item.careGiver.name ?? null });
+      } else if (verdict.visibleFrom !== null && tellable(verdict)) {
+        withheld.push({
+          infoType: item.infoType,
+          careProviderName: provider?.name ?? item.careGiver.name ?? null,
+          region,
+          visibleFrom: verdict.visibleFrom,
+          reason: verdict.reason,
+        });
+      }
+    }
+    const items = applyFilters(shown, filters);
+    withheld.sort((a, b) => (a.visibleFrom < b.visibleFrom ? -1 : a.visibleFrom > b.visibleFrom ? 1 : 0));
+    return {
+      subject,
+      decision,
+      view: {
+        subject: info,
+        access: { scope: decision.allowed && decision.scope === 'careUnits' ? ('careUnits' as const) : ('whole' as const), reason: decision.reason },
+        items,
+        withheld: applyWithheldFilters(withheld, filters),
+        sources: aggregated.sources,
+        choices,
+        generatedAt: at,
+      } satisfies RecordView,
+    };
+  }
+
+  function actorOf(viewer: Viewer, decision: AccessDecision): AuditActor {
+    return { id: viewer.personnummer, role: decision.relation === 'self' ? 'self' : 'guardian', name: viewer.name ?? null };
+  }
+
+  return {
+    handleOf,
+
+    /** May this person log in at all (at the OIDC callback)? */
+    async mayLogIn(personnummer: string): Promise<LoginDecision> {
+      const today = swedishDate(now());
+      const [person, exceptions] = await Promise.all([deps.register.person(personnummer), loadExceptionsFor(deps.db, personnummer)]);
+      return mayLogIn(loginIdentity(personnummer), person, today, exceptions);
+    },
+
+    /** The viewer's children and whether each record may be read now. */
+    async children(viewer: Viewer): Promise<ChildEntry[]> {
+      const person = await deps.register.person(viewer.personnummer);
+      const at = now();
+      const out: ChildEntry[] = [];
+      for (const child of person?.children ?? []) {
+        const { decision, info } = await decide(viewer, { relation: 'guardian', child: handleOf(child) }, at);
+        out.push({ handle: info.handle, givenName: info.givenName, familyName: info.familyName, age: info.age, allowed: decision.allowed, reason: decision.reason });
+      }
+      return out;
+    },
+
+    /** Who the subject is, and whether the viewer may read the record (no record content, not audited). */
+    async subject(viewer: Viewer, ref: SubjectRef): Promise<{ info: SubjectInfo; allowed: boolean; reason: Reason }> {
+      const { decision, info } = await decide(viewer, ref, now());
+      return { info, allowed: decision.allowed, reason: decision.reason };
+    },
+
+    /** The record, filtered; audited before it is returned. */
+    async read(viewer: Viewer, ref: SubjectRef, filters: RecordFilters = {}): Promise<RecordView> {
+      const { subject, decision, view } = await gather(viewer, ref, filters);
+      return withAudit(deps.db, readEntry('recordRead', actorOf(viewer, decision), subject, view.items, view.sources), () => view);
+    },
+
+    /** Counts and the latest item per information type, with every source's status; audited. */
+    async overview(viewer: Viewer, ref: SubjectRef): Promise<RecordOverview> {
+      const { subject, decision, view } = await gather(viewer, ref, {});
+      const recentFrom = swedishDate(new Date(view.generatedAt.getTime() - RECENT_DAYS * 86_400_000));
+      const types = INFO_TYPES.map((infoType) => {
+        const ofType = view.items.filter((s) => s.item.infoType === infoType);
+        return {
+          infoType,
+          count: ofType.length,
+          recent: ofType.filter((s) => swedishDate(s.item.time) >= recentFrom).length,
+          latest: ofType[0] ?? null,
+        };
+      });
+      const latest = types.flatMap((t) => (t.latest ? [t.latest] : []));
+      const { items: _all, ...rest } = view;
+      return withAudit(deps.db, readEntry('recordRead', actorOf(viewer, decision), subject, latest, view.sources), () => ({ ...rest, types }));
+    },
+
+    /** One item by key, with its full content; audited as an item read. NOT_FOUND when not shown. */
+    async item(viewer: Viewer, ref: SubjectRef, key: string): Promise<{ view: Omit<RecordView, 'items' | 'withheld'>; item: ShownItem }> {
+      const parsed = parseItemKey(key);
+      const { subject, decision, view } = await gather(viewer, ref, { infoTypes: [parsed.infoType] });
+      const found = view.items.find((s) => s.key === key);
+      if (!found) throw new JournalenError('NOT_FOUND', 'no such item in the record, or it is not shown');
+      const { items: _i, withheld: _w, ...rest } = view;
+      return withAudit(deps.db, readEntry('itemRead', actorOf(viewer, decision), subject, [found], view.sources), () => ({ view: rest, item: found }));
+    },
+  };
+}
+
+export type RecordService = ReturnType<typeof createRecordService>;
+
+/** What kind of number the e-ID gave: the policy refuses samordningsnummer and anything else by name. */
+function loginIdentity(number: string): LoginIdentity {
+  const parsed = tryParsePersonalIdentity(number);
+  return parsed.ok ? { kind: parsed.value.kind, normalized: parsed.value.normalized } : { kind: 'reservnummer', value: number };
+}
+
+function safeAge(person: RegisterPerson, at: Date): number | null {
+  try {
+    return ageOn(person, at);
+  } catch {
+    return null;
+  }
+}
+
+async function policiesByRegion(db: Db, at: Date): Promise<Map<RegionCode, DisclosurePolicy>> {
+  return new Map((await policiesInForce(db, at)).map((v) => [v.regionCode, v.policy]));
+}
+
+/**
+ * Facts the contracts do not carry, from the HSA catalogue: the unit's specialty and whether it
+ * is a ward. What the producer said wins; the catalogue only fills gaps.
+ */
+function enrich(item: RecordItem, dir: CareDirectory): RecordItem {
+  const unitId = item.careUnitHsaId ?? item.careUnit.hsaId;
+  const unit = dir.unit(unitId);
+  if (!unit && item.careUnitHsaId !== undefined) return item;
+  return {
+    ...item,
+    ...(unitId !== undefined ? { careUnitHsaId: unitId } : {}),
+    ...(item.specialty === undefined && unit?.specialty ? { specialty: unit.specialty } : {}),
+    ...(item.inpatient === undefined && unit ? { inpatient: unit.inpatient } : {}),
+  };
+}
+
+/**
+ * Which "not yet" reasons are told. Every delay the rules set is public (the region's page lists
+ * them), so telling the date reveals nothing but that something is coming; items hidden for good
+ * (not approved for the patient, nullified, excluded units or keywords) are never announced.
+ */
+function tellable(decision: Decision): boolean {
+  return decision.constraints.every((c) => c.effect.kind === 'from');
+}
+
+export function itemKey(item: RecordItem): string {
+  return Buffer.from(`${item.sourceSystemHsaId ?? ''}\u0000${item.infoType}\u0000${item.id}`, 'utf8').toString('base64url');
+}
+
+export function parseItemKey(key: string): { sourceSystemHsaId: string; infoType: InfoType; id: string } {
+  const invalid = () => new JournalenError('NOT_FOUND', 'no such item in the record, or it is not shown');
+  if (typeof key !== 'string' || key.length === 0 || key.length > 600 || !/^[A-Za-z0-9_-]+$/.test(key)) throw invalid();
+  const parts = Buffer.from(key, 'base64url').toString('utf8').split('\u0000');
+  if (parts.length !== 3) throw invalid();
+  const [sourceSystemHsaId, infoType, id] = parts as [string, string, string];
+  if (!(INFO_TYPES as readonly string[]).includes(infoType) || id === '') throw invalid();
+  return { sourceSystemHsaId, infoType: infoType as InfoType, id };
+}
+
+function searchable(item: RecordItem): string {
+  const parts = [item.title, item.text, item.careUnit.name, ...item.codes.flatMap((c) => [c.code, c.displayName]), ...item.values.flatMap((v) => [v.name, v.value, v.comment]), ...Object.values(item.attributes)];
+  return parts.filter((p): p is string => typeof p === 'string').join('\n').toLocaleLowerCase('sv');
+}
+
+function applyFilters(items: ShownItem[], filters: RecordFilters): ShownItem[] {
+  const words = (filters.text ?? '').toLocaleLowerCase('sv').split(/\s+/).filter((w) => w !== '');
+  return items.filter((s) => {
+    const date = swedishDate(s.item.time);
+    if (filters.from !== undefined && date < filters.from) return false;
+    if (filters.to !== undefined && date > filters.to) return false;
+    if (filters.careUnitHsaId !== undefined && (s.item.careUnitHsaId ?? s.item.careUnit.hsaId) !== filters.careUnitHsaId) return false;
+    if (filters.regionCode !== undefined && s.region?.code !== filters.regionCode) return false;
+    if (words.length > 0) {
+      const haystack = searchable(s.item);
+      if (!words.every((w) => haystack.includes(w))) return false;
+    }
+    return true;
+  });
+}
+
+function applyWithheldFilters(items: WithheldItem[], filters: RecordFilters): WithheldItem[] {
+  return items.filter((w) => filters.regionCode === undefined || w.region?.code === filters.regionCode);
+}
+
+/** The audit entry for what is about to be shown: information types and where it came from. */
+function readEntry(kind: 'recordRead' | 'itemRead', actor: AuditActor, subject: string, shown: readonly ShownItem[], sources: readonly SourceStatus[]) {
+  const seen = new Map<string, AuditSource>();
+  for (const { item } of shown) {
+    const key = `${item.careGiver.hsaId}|${item.careUnit.hsaId}|${item.sourceSystemHsaId}`;
+    if (seen.has(key)) continue;
+    seen.set(key, {
+      ...(item.careGiver.hsaId ? { careGiverHsaId: item.careGiver.hsaId } : {}),
+      ...(item.careGiver.name ? { careGiverName: item.careGiver.name } : {}),
+      ...(item.careUnit.hsaId ? { careUnitHsaId: item.careUnit.hsaId } : {}),
+      ...(item.careUnit.name ? { careUnitName: item.careUnit.name } : {}),
+      ...(item.sourceSystemHsaId ? { system: item.sourceSystemHsaId } : {}),
+    });
+  }
+  const informationTypes = INFO_TYPES.filter((t) => shown.some((s) => s.item.infoType === t));
+  return {
+    kind,
+    actor,
+    subject,
+    details: {
+      informationTypes,
+      sources: [...seen.values()],
+      items: shown.length,
+      sourcesAsked: sources.length,
+      sourcesMissing: sources.filter((s) => s.status !== 'answered' && s.status !== 'answeredFromCache').map((s) => s.systemName ?? s.logicalAddress),
+    },
+  };
+}
