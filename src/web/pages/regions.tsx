@@ -1,6 +1,7 @@
 import type { EhrSystemRow, RegionWithSystems, SystemRef } from '../../registry/store.js';
 import { TEXT, withLang, type Lang } from '../i18n.js';
 import { Layout } from '../layout.js';
+import { WORDS } from './systems-map.words.js';
 
 /** Start page: the 21 regions and their record systems, and the systems catalogue. */
 
@@ -21,6 +22,7 @@ export function RegionsPage({ lang, regions, systems }: { lang: Lang; regions: r
     <Layout lang={lang} title={t.regionsTitle} path="/">
       <h1>{t.regionsTitle}</h1>
       <p>{t.regionsIntro}</p>
+      <p><a href={withLang('/journalsystem', lang)}>{WORDS[lang].mapLink}</a></p>
       <div className="scroll" role="region" aria-labelledby="regions-caption" tabIndex={0}>
         <table>
           <caption id="regions-caption">{t.regionsCaption}</caption>

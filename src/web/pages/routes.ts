@@ -9,8 +9,11 @@ import { pickLang } from '../i18n.js';
 import { renderPage } from '../layout.js';
 import { RegionRulesPage } from './region-rules.js';
 import { RegionsPage } from './regions.js';
+import { SystemProfilePage } from './system-profile.js';
+import { SystemsMapPage } from './systems-map.js';
+import { pickLevel, pickView } from '../map/systems-view.js';
 
-/** Public pages, no login: the regions' systems and each region's disclosure rules. */
+/** Public pages, no login: the regions' systems (list, map, one page per system) and each region's disclosure rules. */
 export const registerPublicPages: FastifyPluginAsync<{ db: Db; now: () => Date }> = async (app, { db, now }) => {
   app.get('/', async (request, reply) => {
     const [regions, systems] = await Promise.all([listRegionsWithSystems(db), listEhrSystems(db)]);
@@ -31,5 +34,18 @@ export const registerPublicPages: FastifyPluginAsync<{ db: Db; now: () => Date }
       clauses: describePolicy(inForce.policy),
     });
     return reply.type('text/html; charset=utf-8').send(renderPage(page));
+  });
+
+  app.get('/journalsystem', async (request, reply) => {
+    const [regions, systems] = await Promise.all([listRegionsWithSystems(db), listEhrSystems(db)]);
+    const page = SystemsMapPage({ lang: pickLang(request.query), view: pickView(request.query), level: pickLevel(request.query), regions, systems });
+    return reply.type('text/html; charset=utf-8').send(renderPage(page));
+  });
+
+  app.get<{ Params: { id: string } }>('/journalsystem/:id', async (request, reply) => {
+    const [regions, systems] = await Promise.all([listRegionsWithSystems(db), listEhrSystems(db)]);
+    const system = systems.find((s) => s.id === request.params.id);
+    if (!system) throw new JournalenError('NOT_FOUND', `no record system with id ${JSON.stringify(request.params.id)}`);
+    return reply.type('text/html; charset=utf-8').send(renderPage(SystemProfilePage({ lang: pickLang(request.query), system, systems, regions })));
   });
 };
