@@ -26,19 +26,33 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import { CONTRACT_VERSIONS } from '../contracts/registry.js';
 import { CONTRACT_NAMES, type ContractName, type ContractRequest, type ContractVersion } from '../contracts/types.js';
 import type { Db } from '../db/connection.js';
-import { INFO_TYPES, isInfoType, type InfoType, type RecordItem } from '../domain/record.js';
-import { JOURNALEN_HSA_ID, keyFieldProblem, type Engagement } from '../engagement-index/engagement.js';
+import type { InfoType, RecordItem } from '../domain/record.js';
+import { JOURNALEN_HSA_ID, type Engagement } from '../engagement-index/engagement.js';
 import { findContent } from '../engagement-index/store.js';
-import { inputInvalid } from '../errors/index.js';
-import { createLogger } from '../operations/logger.js';
 import { loadRoutingTable, type RoutingEnvironment, type RoutingTable } from '../routing/store.js';
 import { CircuitBreakers, DEFAULT_COOL_DOWN_MS, DEFAULT_FAILURE_THRESHOLD, type Permit } from './circuit-breaker.js';
+import {
+  checkQuery,
+  defaultClock,
+  defaultTransport,
+  logSummary,
+  logUnanswered,
+  logWrongPatient,
+  merge,
+  silentLogger,
+  startDeadline,
+  stateOf,
+  withTimeout,
+  wrongPatientReason,
+  wantedContracts,
+  type Settled,
+  type WantedContract,
+} from './common.js';
 import { ProducerSlots } from './producer-slots.js';
 import { ResponseCache, type CacheKey } from './response-cache.js';
-import { CallAborted, callSource, checkPatient, type CallOutcome, type SourceProblem, type Transport } from './source-call.js';
+import { callSource, checkPatient, type CallOutcome, type SourceProblem, type Transport } from './source-call.js';
 
 export type { SourceProblem, Transport } from './source-call.js';
 
@@ -147,12 +161,6 @@ export interface AggregationDeps {
   readonly cache?: ResponseCache;
 }
 
-let silent: Logger | undefined;
-const silentLogger = () => (silent ??= createLogger({ level: 'silent' }));
-
-const defaultTransport: Transport = (url, init) => fetch(url, init);
-const defaultClock = () => performance.now();
-
 /** A long-lived aggregator: circuit breakers, producer slots and the optional cache survive between requests. */
 export function createAggregator(
   deps: Omit<AggregationDeps, 'breakers' | 'slots' | 'cache'> & { readonly cache?: { readonly ttlMs: number; readonly maxEntries: number } },
@@ -181,11 +189,6 @@ interface Plan {
   readonly refused?: { readonly status: 'noRoute' | 'notAuthorized'; readonly reason: string };
 }
 
-interface Settled {
-  readonly status: SourceStatus;
-  readonly items: readonly RecordItem[];
-}
-
 export async function aggregateRecord(deps: AggregationDeps, query: RecordQuery): Promise<AggregatedRecord> {
   const q = checkQuery(query);
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
@@ -195,9 +198,7 @@ export async function aggregateRecord(deps: AggregationDeps, query: RecordQuery)
   const slots = deps.slots ?? new ProducerSlots(limits.maxConcurrentPerProducer);
   const started = clock();
 
-  const deadline = new AbortController();
-  const deadlineTimer = setTimeout(() => deadline.abort(new CallAborted('deadline')), limits.deadlineMs);
-  deadlineTimer.unref?.();
+  const deadline = startDeadline(limits.deadlineMs);
   try {
     const contracts = wantedContracts(q.infoTypes);
     const targets = await sourcesOf(deps.db, q.patientId, contracts);
@@ -225,18 +226,7 @@ export async function aggregateRecord(deps: AggregationDeps, query: RecordQuery)
       correlationId: randomUUID(),
       fanOutStarted: clock(),
     };
-    const results: (Settled | undefined)[] = plans.map(() => undefined);
-    const all = Promise.all(
-      plans.map(async (plan, i) => {
-        results[i] = await runPlan(plan, context);
-      }),
-    );
-    // A transport that ignores the abort must not hold the answer past the deadline.
-    const cut = new Promise<void>((resolve) => {
-      if (deadline.signal.aborted) resolve();
-      else deadline.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-    await Promise.race([all, cut]);
+    const results = await deadline.settle(plans, (plan) => runPlan(plan, context));
     const settled = plans.map((plan, i) => results[i] ?? unfinished(plan, context));
 
     const items = merge(settled);
@@ -244,43 +234,11 @@ export async function aggregateRecord(deps: AggregationDeps, query: RecordQuery)
     logSummary(logger, sources, items.length, clock() - started);
     return { items, sources };
   } finally {
-    clearTimeout(deadlineTimer);
     // Calls still running after the answer is given stop now.
-    if (!deadline.signal.aborted) deadline.abort(new CallAborted('deadline'));
+    deadline.end();
   }
 }
 
-// ---- Input ---------------------------------------------------------------------------------------
-
-function checkQuery(query: RecordQuery): RecordQuery & { readonly infoTypes: readonly InfoType[] } {
-  if (query === null || typeof query !== 'object') throw inputInvalid('query', 'is missing');
-  const problem = keyFieldProblem('registeredResidentIdentification', query.patientId);
-  if (problem !== undefined) throw inputInvalid('patientId', problem);
-  if (typeof query.consumerHsaId !== 'string' || query.consumerHsaId.trim() === '') throw inputInvalid('consumerHsaId', 'is missing');
-  const infoTypes = query.infoTypes ?? INFO_TYPES;
-  if (!Array.isArray(infoTypes) || infoTypes.length === 0) throw inputInvalid('infoTypes', 'must list at least one information type, or be left out for all');
-  infoTypes.forEach((t, i) => {
-    if (!isInfoType(t)) throw inputInvalid(`infoTypes[${i}]`, `must be one of ${INFO_TYPES.join(', ')}`);
-  });
-  const { start, end } = query.period ?? {};
-  for (const [field, value] of [['period.start', start], ['period.end', end]] as const) {
-    if (value !== undefined && (!(value instanceof Date) || Number.isNaN(value.getTime()))) throw inputInvalid(field, 'is not a valid date');
-  }
-  if (start && end && start.getTime() > end.getTime()) throw inputInvalid('period', 'starts after it ends');
-  return { ...query, infoTypes };
-}
-
-/** A contract with its versions, preferred first (CONTRACT_VERSIONS order). */
-interface WantedContract {
-  readonly name: ContractName;
-  readonly versions: readonly ContractVersion[];
-}
-
-function wantedContracts(infoTypes: readonly InfoType[]): WantedContract[] {
-  return CONTRACT_NAMES.map((name) => ({ name, versions: CONTRACT_VERSIONS.filter((v) => v.contract === name && infoTypes.includes(v.infoType)) })).filter(
-    (c) => c.versions.length > 0,
-  );
-}
 
 // ---- Engagement index ----------------------------------------------------------------------------
 
@@ -407,14 +365,9 @@ async function runPlan(plan: Plan, context: TaskContext): Promise<Settled> {
 
   let outcome: CallOutcome;
   let release: (() => void) | undefined;
-  const call = new AbortController();
-  const forward = () => call.abort(context.deadline.reason);
-  let timer: NodeJS.Timeout | undefined;
   try {
     release = await context.slots.acquire(plan.logicalAddress, context.deadline);
-    context.deadline.addEventListener('abort', forward, { once: true });
-    timer = setTimeout(() => call.abort(new CallAborted('timeout')), context.limits.perSourceTimeoutMs);
-    outcome = await callSource({
+    outcome = await withTimeout(context.deadline, context.limits.perSourceTimeoutMs, (signal) => callSource({
       url: plan.url!,
       logicalAddress: plan.logicalAddress,
       contract: plan.contract,
@@ -422,22 +375,20 @@ async function runPlan(plan: Plan, context: TaskContext): Promise<Settled> {
       consumerHsaId: context.query.consumerHsaId,
       correlationId: context.correlationId,
       transport: context.deps.transport ?? defaultTransport,
-      signal: call.signal,
+      signal,
       maxResponseBytes: context.limits.maxResponseBytes,
       maxPages: context.limits.maxPages,
-    });
+    }));
   } catch {
     // Only the wait for a slot throws here: the deadline came while queued.
     outcome = { ok: false, problem: 'deadline', reason: 'the record request reached its deadline before this source could be called' };
   } finally {
-    clearTimeout(timer);
-    context.deadline.removeEventListener('abort', forward);
     release?.();
   }
 
   if (!outcome.ok) {
     recordVerdict(breakers, plan.logicalAddress, permit, outcome.problem);
-    return fallBack(plan, context, outcome.problem, outcome.reason, outcome.problem === 'timeout' || outcome.problem === 'deadline' ? 'timedOut' : 'failed');
+    return fallBack(plan, context, outcome.problem, outcome.reason, stateOf(outcome.problem));
   }
 
   const { kept, dropped } = checkPatient(outcome.items, context.query.patientId, plan.contract);
@@ -448,12 +399,8 @@ async function runPlan(plan: Plan, context: TaskContext): Promise<Settled> {
   };
   if (dropped > 0) {
     recordVerdict(breakers, plan.logicalAddress, permit, 'wrongPatient');
-    // The patient's id stays out of the log: the address and counts say what happened.
-    logger.warn(
-      { logicalAddress: plan.logicalAddress, contract: plan.contract.contract, version: plan.contract.major, droppedItems: dropped, keptItems: kept.length },
-      'producer fault: the answer held items about another patient than the one asked for; they were dropped',
-    );
-    const reason = `the producer sent ${dropped} item${dropped === 1 ? '' : 's'} about another patient; ${dropped === 1 ? 'it was' : 'they were'} dropped`;
+    logWrongPatient(logger, { logicalAddress: plan.logicalAddress, contract: plan.contract.contract, version: plan.contract.major, droppedItems: dropped, keptItems: kept.length });
+    const reason = wrongPatientReason(dropped);
     const cached = fromCache(plan, context, 'wrongPatient', reason);
     if (cached) return cached;
     return {
@@ -517,62 +464,11 @@ function fromCache(plan: Plan, context: TaskContext, problem: SourceProblem, rea
 
 function fallBack(plan: Plan, context: TaskContext, problem: SourceProblem, reason: string, status: 'failed' | 'timedOut'): Settled {
   const settled = fromCache(plan, context, problem, reason) ?? { status: { ...baseStatus(plan, context), status, problem, reason, itemCount: 0 }, items: [] };
-  context.logger.warn(
-    {
-      logicalAddress: plan.logicalAddress,
-      system: plan.description?.systemName,
-      contract: plan.contract.contract,
-      version: plan.contract.major,
-      status: settled.status.status,
-      problem,
-      reason,
-      durationMs: settled.status.durationMs,
-    },
-    'source did not answer',
-  );
+  logUnanswered(context.logger, settled.status);
   return settled;
 }
 
 /** A call still running when the deadline fell: it counts as timed out (or from cache). */
 function unfinished(plan: Plan, context: TaskContext): Settled {
   return fallBack(plan, context, 'deadline', 'the record request reached its deadline', 'timedOut');
-}
-
-// ---- Merge ---------------------------------------------------------------------------------------
-
-/** De-duplicates by source system, information type and id (the latest wins), newest first. */
-function merge(settled: readonly Settled[]): RecordItem[] {
-  const byKey = new Map<string, { item: RecordItem; source: string }>();
-  for (const { status, items } of settled) {
-    for (const item of items) {
-      // Two majors of one contract, or two pages, may carry the same record (TKB R9).
-      const key = `${status.logicalAddress}\u001f${item.infoType}\u001f${item.id}`;
-      const seen = byKey.get(key);
-      if (!seen || item.time.getTime() >= seen.item.time.getTime()) byKey.set(key, { item, source: status.logicalAddress });
-    }
-  }
-  return [...byKey.values()]
-    .sort((a, b) => b.item.time.getTime() - a.item.time.getTime() || compare(a.source, b.source) || compare(a.item.id, b.item.id))
-    .map((e) => e.item);
-}
-
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-function logSummary(logger: Logger, sources: readonly SourceStatus[], items: number, durationMs: number): void {
-  const count = (state: SourceState) => sources.filter((s) => s.status === state).length;
-  logger.info(
-    {
-      sources: sources.length,
-      systems: new Set(sources.map((s) => s.logicalAddress)).size,
-      answered: count('answered'),
-      answeredFromCache: count('answeredFromCache'),
-      timedOut: count('timedOut'),
-      failed: count('failed'),
-      notAuthorized: count('notAuthorized'),
-      noRoute: count('noRoute'),
-      items,
-      durationMs: Math.round(durationMs),
-    },
-    'record aggregated',
-  );
 }

@@ -1,6 +1,6 @@
 import { parseContractResponse } from '../contracts/registry.js';
 import { soapEnvelope } from '../contracts/soap.js';
-import type { ContractRequest, ContractVersion } from '../contracts/types.js';
+import type { ContractRequest, ContractVersion, ProcessingStatusEntry } from '../contracts/types.js';
 import { DEFAULT_LIMITS } from '../contracts/xml.js';
 import type { RecordItem } from '../domain/record.js';
 import { isJournalenError } from '../errors/index.js';
@@ -75,6 +75,8 @@ export type CallOutcome =
       readonly invalidItems: number;
       /** result INFO with a text for the user. */
       readonly producerMessage?: string;
+      /** The ProcessingStatus header of the first page (aggregating services send one). */
+      readonly processingStatus?: readonly ProcessingStatusEntry[];
     }
   | { readonly ok: false; readonly problem: SourceProblem; readonly reason: string };
 
@@ -97,6 +99,7 @@ export async function callSource(options: CallOptions): Promise<CallOutcome> {
   const items: RecordItem[] = [];
   let invalidItems = 0;
   let producerMessage: string | undefined;
+  let processingStatus: readonly ProcessingStatusEntry[] | undefined;
   let continuation: string | undefined;
   const seenReferences = new Set<string>();
   try {
@@ -106,6 +109,7 @@ export async function callSource(options: CallOptions): Promise<CallOutcome> {
       items.push(...answer.items);
       invalidItems += answer.faults.filter((f) => f.kind === 'itemInvalid').length;
       producerMessage ??= answer.infoMessage;
+      processingStatus ??= answer.processingStatus;
       const next = answer.hasMore?.reference;
       if (next === undefined || next === '') return done(page, false);
       // A reference handed out twice would loop for ever; what came so far is what there is.
@@ -124,7 +128,15 @@ export async function callSource(options: CallOptions): Promise<CallOutcome> {
   }
 
   function done(pages: number, partial: boolean): CallOutcome {
-    return { ok: true, items, pages, partial, invalidItems, ...(producerMessage !== undefined ? { producerMessage } : {}) };
+    return {
+      ok: true,
+      items,
+      pages,
+      partial,
+      invalidItems,
+      ...(producerMessage !== undefined ? { producerMessage } : {}),
+      ...(processingStatus !== undefined ? { processingStatus } : {}),
+    };
   }
 }
 
