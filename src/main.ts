@@ -7,6 +7,14 @@ import { isJournalenError } from './errors/index.js';
 import { createLogger } from './operations/logger.js';
 import { seedDefaultPolicies } from './registry/policies.js';
 import { seedRegistry } from './registry/store.js';
+import { randomBytes } from 'node:crypto';
+import { createRelyingParty } from './access/oidc.js';
+import { simulatedRegister } from './access/register.js';
+import { createAggregator } from './aggregation/fetch-record.js';
+import { demoPersons } from './demo/persons.js';
+import { startDemoIdentityProvider } from './identity-provider/index.js';
+import { createRecordService } from './record/service.js';
+import { createPopulation } from './simulators/population.js';
 import { buildApp } from './web/app.js';
 import { buildInternalApp } from './web/internal-app.js';
 
@@ -62,7 +70,39 @@ async function start(): Promise<void> {
     await seedRegistry(database.db);
     await seedDefaultPolicies(database.db);
 
-    const app = opened('http', await buildApp({ database, logger }));
+    // The population register: the synthetic population's (the national register has no adapter yet).
+    const population = createPopulation({ seed: config.populationSeed, size: config.populationSize });
+    const secret = config.sessionSecret ?? randomBytes(32).toString('base64url');
+    if (config.sessionSecret === undefined) logger.warn('SESSION_SECRET is not set: a random one is used, so sessions end when the service restarts');
+
+    let oidc = config.oidc;
+    if (!oidc) {
+      const clientSecret = randomBytes(24).toString('base64url');
+      const idp = opened(
+        'demo identity provider',
+        await startDemoIdentityProvider({
+          port: config.demoIdpPort,
+          host: 'localhost',
+          clients: [{ clientId: 'journalen', clientSecret, redirectUris: [`${config.publicUrl}/auth/callback`], postLogoutRedirectUris: [`${config.publicUrl}/utloggad`] }],
+          persons: () => demoPersons(population),
+          logger,
+        }),
+      );
+      oidc = { issuer: idp.issuer, clientId: 'journalen', clientSecret };
+      logger.info({ issuer: idp.issuer }, 'demo identity provider (stands in for BankID) is running');
+    }
+    // Filled in once the simulators run: names each source for the "could not be fetched" notices.
+    let describe: (address: string) => { systemName?: string; regionNames?: readonly string[] } | undefined = () => undefined;
+    const aggregator = createAggregator({ db: database.db, logger, describeSource: (address) => describe(address) });
+    const records = createRecordService({ db: database.db, register: simulatedRegister(population), aggregate: aggregator.aggregateRecord, handleKey: secret, logger });
+    const login = {
+      records,
+      relyingParty: createRelyingParty({ ...oidc, redirectUri: `${config.publicUrl}/auth/callback`, postLogoutRedirectUri: `${config.publicUrl}/utloggad` }),
+      secret,
+      publicUrl: config.publicUrl,
+      timeouts: { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionAbsoluteHours * 3_600_000 },
+    };
+    const app = opened('http', await buildApp({ database, logger, login }));
     const internal = opened('internal http', await buildInternalApp({ database, logger }));
     await app.listen({ port: config.port, host: config.host });
     await internal.listen({ port: config.internalPort, host: '127.0.0.1' });
@@ -70,7 +110,7 @@ async function start(): Promise<void> {
 
     if (config.simulators) {
       if (stopping) throw new Stopped();
-      opened(
+      const sources = opened(
         'simulated source systems',
         await startDemoSources({
           db: database.db,
@@ -81,6 +121,7 @@ async function start(): Promise<void> {
           engagementIndexUpdateUrl: `${internalUrl}${ENGAGEMENT_INDEX_PATHS.Update}`,
         }),
       );
+      describe = sources.describeSource;
     }
     if (stopping) throw new Stopped();
     logger.info({ database: database.kind, url: `http://${config.host}:${config.port}`, engagementIndex: internalUrl }, 'Journalen is running');

@@ -24,6 +24,15 @@ export interface Config {
   readonly internalPort: number;
   /** First port of the seven simulators (port, port+1, ...); 0 for ports the system picks. */
   readonly simulatorPort: number;
+  /** The address residents use, for the login callback and cookie security; default http://localhost:PORT. */
+  readonly publicUrl: string;
+  /** The OpenID Connect e-ID broker; unset: the demo identity provider is started on `demoIdpPort`. */
+  readonly oidc: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string } | undefined;
+  readonly demoIdpPort: number;
+  /** Signs cookies and CSRF tokens; unset: a random one per start (sessions end at a restart). */
+  readonly sessionSecret: string | undefined;
+  readonly sessionIdleMinutes: number;
+  readonly sessionAbsoluteHours: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -81,15 +90,47 @@ const VARIABLES = {
   POPULATION_SEED: text('journalen', 'a non-empty seed for the synthetic population'),
   SIMULATOR_PORT: integer(0, 65_528, 3101),
   INTERNAL_PORT: integer(0, 65_535, 3100),
+  PUBLIC_URL: {
+    allowed: 'an http(s) origin such as https://journalen.example.se, without a path',
+    fallback: undefined,
+    parse: (raw: string) => {
+      try {
+        const url = new URL(raw);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && (url.pathname === '/' || url.pathname === '') && !url.search ? url.origin : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  } as Variable<string | undefined>,
+  OIDC_ISSUER: {
+    allowed: 'the e-ID broker\'s issuer URL (https, or http on localhost)',
+    fallback: undefined,
+    parse: (raw: string) => {
+      try {
+        const url = new URL(raw);
+        return url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) ? raw : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  } as Variable<string | undefined>,
+  OIDC_CLIENT_ID: text('journalen', 'the client id registered at the e-ID broker'),
+  OIDC_CLIENT_SECRET: { allowed: 'the client secret registered at the e-ID broker', fallback: undefined, parse: (raw: string) => (raw.trim() === '' ? undefined : raw) } as Variable<string | undefined>,
+  DEMO_IDP_PORT: integer(0, 65_535, 3090),
+  SESSION_SECRET: { allowed: 'at least 32 characters', fallback: undefined, parse: (raw: string) => (raw.length >= 32 ? raw : undefined) } as Variable<string | undefined>,
+  SESSION_IDLE_MINUTES: integer(1, 120, 15),
+  SESSION_ABSOLUTE_HOURS: integer(1, 24, 8),
 } as const;
+
+const SECRET_VARIABLES: readonly string[] = ['DATABASE_URL', 'OIDC_CLIENT_SECRET', 'SESSION_SECRET'];
 
 function read<T>(env: Env, name: keyof typeof VARIABLES, variable: Variable<T>): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return variable.fallback;
   const value = variable.parse(raw);
   if (value === undefined) {
-    // A connection URL may hold a password: never echo it.
-    const shown = name === 'DATABASE_URL' ? '' : `, got ${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 57)}...` : raw)}`;
+    // A connection URL or a secret may hold a password: never echo it.
+    const shown = SECRET_VARIABLES.includes(name) ? '' : `, got ${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 57)}...` : raw)}`;
     throw new JournalenError('CONFIG_INVALID', `${name} must be ${variable.allowed}${shown}`, { field: name });
   }
   return value;
@@ -107,5 +148,23 @@ export function loadConfig(env: Env = process.env): Config {
     populationSeed: read(env, 'POPULATION_SEED', VARIABLES.POPULATION_SEED),
     simulatorPort: read(env, 'SIMULATOR_PORT', VARIABLES.SIMULATOR_PORT),
     internalPort: read(env, 'INTERNAL_PORT', VARIABLES.INTERNAL_PORT),
+    ...loginConfig(env),
+  };
+}
+
+function loginConfig(env: Env) {
+  const port = read(env, 'PORT', VARIABLES.PORT);
+  const issuer = read(env, 'OIDC_ISSUER', VARIABLES.OIDC_ISSUER);
+  const clientSecret = read(env, 'OIDC_CLIENT_SECRET', VARIABLES.OIDC_CLIENT_SECRET);
+  if (issuer !== undefined && clientSecret === undefined) {
+    throw new JournalenError('CONFIG_INVALID', 'OIDC_CLIENT_SECRET must be set when OIDC_ISSUER is', { field: 'OIDC_CLIENT_SECRET' });
+  }
+  return {
+    publicUrl: read(env, 'PUBLIC_URL', VARIABLES.PUBLIC_URL) ?? `http://localhost:${port}`,
+    oidc: issuer !== undefined && clientSecret !== undefined ? { issuer, clientId: read(env, 'OIDC_CLIENT_ID', VARIABLES.OIDC_CLIENT_ID), clientSecret } : undefined,
+    demoIdpPort: read(env, 'DEMO_IDP_PORT', VARIABLES.DEMO_IDP_PORT),
+    sessionSecret: read(env, 'SESSION_SECRET', VARIABLES.SESSION_SECRET),
+    sessionIdleMinutes: read(env, 'SESSION_IDLE_MINUTES', VARIABLES.SESSION_IDLE_MINUTES),
+    sessionAbsoluteHours: read(env, 'SESSION_ABSOLUTE_HOURS', VARIABLES.SESSION_ABSOLUTE_HOURS),
   };
 }

@@ -269,10 +269,24 @@ export function createRecordService(deps: RecordServiceDeps) {
       return { info, allowed: decision.allowed, reason: decision.reason };
     },
 
-    /** The record, filtered; audited before it is returned. */
-    async read(viewer: Viewer, ref: SubjectRef, filters: RecordFilters = {}): Promise<RecordView> {
+    /** The subject's number, for reads that are not record content (the access log); FORBIDDEN as `resolve`. */
+    async subjectNumber(viewer: Viewer, ref: SubjectRef): Promise<string> {
+      return (await resolve(viewer, ref)).subject;
+    },
+
+    async choicesOf(viewer: Viewer): Promise<ViewerChoices> {
+      return loadChoices(deps.db, viewer.personnummer);
+    },
+
+    /**
+     * The record, filtered, one page of it (default: all); the audit entry names what is on the
+     * page, and is committed before the page is returned.
+     */
+    async read(viewer: Viewer, ref: SubjectRef, filters: RecordFilters = {}, page?: { offset: number; limit: number }): Promise<RecordView & { total: number }> {
       const { subject, decision, view } = await gather(viewer, ref, filters);
-      return withAudit(deps.db, readEntry('recordRead', actorOf(viewer, decision), subject, view.items, view.sources), () => view);
+      const items = page ? view.items.slice(page.offset, page.offset + page.limit) : view.items;
+      const result = { ...view, items, total: view.items.length };
+      return withAudit(deps.db, readEntry('recordRead', actorOf(viewer, decision), subject, items, view.sources), () => result);
     },
 
     /** Counts and the latest item per information type, with every source's status; audited. */

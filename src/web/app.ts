@@ -1,4 +1,13 @@
 import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import type { RelyingParty } from '../access/oidc.js';
+import type { SessionTimeouts } from '../access/sessions.js';
+import { registerRecordApi } from '../api/record.js';
+import type { RecordService } from '../record/service.js';
+import { authPlugin } from './auth.js';
+import { NoticePage } from './pages/my-record.js';
+import { RECORD_WORDS } from './record-words.js';
+import { registerRecordPages } from './record-pages.js';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -6,7 +15,7 @@ import type { Database } from '../db/connection.js';
 import { isJournalenError, JournalenError } from '../errors/index.js';
 import { registerRegionsApi } from '../api/regions.js';
 import { registerPublicPages } from './pages/routes.js';
-import { pickLang } from './i18n.js';
+import { pickLang, type Lang } from './i18n.js';
 import { renderPage } from './layout.js';
 import { ErrorPage } from './pages/error.js';
 
@@ -20,6 +29,16 @@ export interface AppDeps {
   readonly logger: Logger;
   /** The clock, so tests can fix "now". */
   readonly now?: () => Date;
+  /** Login and the record (issue 4); without it the app serves the public pages only. */
+  readonly login?: {
+    readonly records: RecordService;
+    readonly relyingParty: RelyingParty;
+    /** At least 32 characters. */
+    readonly secret: string;
+    readonly publicUrl: string;
+    readonly timeouts?: SessionTimeouts;
+    readonly loginRateLimit?: number;
+  };
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -38,13 +57,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         scriptSrc: ["'self'"],
-        formAction: ["'self'"],
+        // Logout is a form post that ends at the e-ID broker's logout; Chrome applies form-action to that redirect.
+        formAction: ["'self'", ...(deps.login ? [deps.login.relyingParty.issuerOrigin] : [])],
         frameAncestors: ["'none'"],
       },
     },
   });
 
   const now = deps.now ?? (() => new Date());
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Journalen API', version: '1', description: 'The resident\'s own health record, gathered live and shown by each care provider\'s disclosure rules.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'journalen', description: 'The session cookie from the login (named __Host-journalen behind HTTPS). Changes also need the x-csrf-token header from GET /api/v1/me.' } } },
+    },
+  });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/health', async () => {
     await deps.database.db.execute(sql`select 1`);
@@ -63,13 +92,32 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (known.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: known.code }, known.message);
     if (isApi(request)) return reply.code(known.statusCode).send(known.toJSON());
-    const kind = known.statusCode === 404 ? 'notFound' : 'error';
-    return sendHtml(reply.code(known.statusCode), renderPage(ErrorPage({ lang: pickLang(request.query), kind, path: '/' })));
+    return sendHtml(reply.code(known.statusCode), renderPage(errorPageFor(known, pickLang(request.query))));
   });
 
   // After the handlers: plugins take the error handler in force when they are registered.
   await app.register(registerRegionsApi, { prefix: '/api/v1', db: deps.database.db, now });
   await app.register(registerPublicPages, { db: deps.database.db, now });
+  if (deps.login) {
+    const { records } = deps.login;
+    await app.register(authPlugin, {
+      db: deps.database.db,
+      relyingParty: deps.login.relyingParty,
+      records,
+      secret: deps.login.secret,
+      publicUrl: deps.login.publicUrl,
+      ...(deps.login.timeouts ? { timeouts: deps.login.timeouts } : {}),
+      ...(deps.login.loginRateLimit ? { loginRateLimit: deps.login.loginRateLimit } : {}),
+      now,
+      logger: deps.logger,
+      renderRefusal: (request, reason) => {
+        const lang = pickLang(request.query);
+        return renderPage(NoticePage({ lang, path: '/', title: RECORD_WORDS[lang].refusedTitle, text: reason[lang] }));
+      },
+    });
+    await app.register(registerRecordApi, { prefix: '/api/v1', db: deps.database.db, records });
+    await app.register(registerRecordPages, { records });
+  }
 
   return app;
 }
@@ -78,10 +126,40 @@ const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
 
 export const sendHtml = (reply: FastifyReply, html: string) => reply.type('text/html; charset=utf-8').send(html);
 
+function errorPageFor(error: JournalenError, lang: Lang) {
+  const w = RECORD_WORDS[lang];
+  const notice = (title: string, text: string, action?: { href: string; label: string }) =>
+    NoticePage({ lang, path: '/', title, text, status: 'alert', ...(action ? { action } : {}) });
+  switch (error.code) {
+    case 'JOURNALEN_NOT_FOUND':
+    case 'JOURNALEN_REGION_UNKNOWN':
+      return ErrorPage({ lang, kind: 'notFound', path: '/' });
+    case 'JOURNALEN_LOGIN_FAILED':
+      return notice(w.loginFailedTitle, w.loginFailedText, { href: '/logga-in', label: w.logIn });
+    case 'JOURNALEN_RATE_LIMITED':
+      return notice(w.tooManyTitle, w.tooManyText);
+    case 'JOURNALEN_UNAUTHENTICATED':
+    case 'JOURNALEN_SESSION_EXPIRED':
+      return notice(w.expiredTitle, w.expiredText, { href: '/logga-in', label: w.logIn });
+    case 'JOURNALEN_FORBIDDEN':
+    case 'JOURNALEN_CSRF_INVALID':
+      return notice(w.forbiddenTitle, lang === 'sv' && typeof error.details.sv === 'string' ? error.details.sv : error.message);
+    case 'JOURNALEN_OVERLOADED':
+      return notice(w.overloadedTitle, w.overloadedText);
+    default:
+      return ErrorPage({ lang, kind: 'error', path: '/' });
+  }
+}
+
 /** Maps whatever was thrown onto the error vocabulary; internals never leak to clients. */
 function toJournalenError(error: unknown): JournalenError {
   if (isJournalenError(error)) return error;
   const e = error as { validation?: unknown; statusCode?: number; message?: string; code?: string };
+  if (e.statusCode === 429) return new JournalenError('RATE_LIMITED', 'too many requests; wait a minute and try again');
+  if (typeof e.code === 'string' && e.code.startsWith('FST_CSRF')) {
+    return new JournalenError('CSRF_INVALID', 'the form has expired or did not come from this service; reload the page and try again');
+  }
+  if (e.statusCode === 413) return new JournalenError('INPUT_INVALID', 'the request is too large', { status: 413 });
   if (e.validation !== undefined || (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500)) {
     return new JournalenError('INPUT_INVALID', e.message ?? 'invalid request', { status: e.statusCode ?? 400 });
   }

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { TEXT, withLang, type Lang } from './i18n.js';
+import { RECORD_WORDS } from './record-words.js';
 
 /**
  * The page frame: language, skip link, header and footer. Pages are rendered on the server and
@@ -33,6 +34,14 @@ dl.systems { display:grid; grid-template-columns:repeat(auto-fill,minmax(16rem,1
 dl.systems > div { border:1px solid var(--line); border-radius:.5rem; padding:.75rem 1rem; }
 dl.systems dt { font-weight:700; font-size:1.1rem; }
 dl.systems dd { margin:0; }
+.nav { display:flex; flex-wrap:wrap; gap:.5rem 1rem; align-items:center; }
+.account { display:flex; flex-wrap:wrap; gap:.5rem; align-items:center; margin:0; }
+button, .button { font:inherit; padding:.45rem .9rem; border:2px solid var(--accent); border-radius:.35rem; background:var(--accent); color:#fff; text-decoration:none; cursor:pointer; }
+button.secondary { background:#fff; color:var(--accent); }
+.notice { border-left:4px solid #8a5a00; background:#fff8e6; padding:.75rem 1rem; margin:1rem 0; }
+.notice.info { border-color:var(--accent); background:var(--band); }
+ul.plain { list-style:none; padding:0; }
+ul.plain li { margin:.25rem 0; }
 footer { max-width:72rem; margin:2rem auto 0; padding:1rem; border-top:1px solid var(--line); color:var(--muted); font-size:.9rem; }
 `;
 
@@ -42,9 +51,24 @@ export interface LayoutProps {
   /** The path of this page, so the language switch stays on it. */
   readonly path: string;
   readonly children: ReactNode;
+  /** Logged in: the name and a CSRF token for the logout form; absent: a login link. */
+  readonly session?: { readonly name: string | null; readonly csrf: string } | null;
 }
 
-export function Layout({ lang, title, path, children }: LayoutProps) {
+function Account({ lang, session }: { lang: Lang; session: LayoutProps['session'] }) {
+  const w = RECORD_WORDS[lang];
+  if (!session) return <a className="button" href={withLang('/logga-in', lang)}>{w.logIn}</a>;
+  return (
+    <form method="post" action="/logga-ut" className="account">
+      {session.name ? <span>{w.loggedInAs(session.name)}</span> : null}{' '}
+      <a href={withLang('/min-journal', lang)}>{w.myRecord}</a>{' '}
+      <input type="hidden" name="_csrf" value={session.csrf} />
+      <button type="submit">{w.logOut}</button>
+    </form>
+  );
+}
+
+export function Layout({ lang, title, path, children, session }: LayoutProps) {
   const t = TEXT[lang];
   const other = t.otherLanguageCode as Lang;
   return (
@@ -63,7 +87,10 @@ export function Layout({ lang, title, path, children }: LayoutProps) {
               <a className="brand" href={withLang('/', lang)}>{t.serviceName}</a>
               <p className="tagline">{t.tagline}</p>
             </div>
-            <a href={withLang(path, other)} lang={other} hrefLang={other}>{t.otherLanguage}</a>
+            <nav aria-label={lang === 'sv' ? 'Konto och språk' : 'Account and language'} className="nav">
+              <Account lang={lang} session={session} />
+              <a href={withLang(path, other)} lang={other} hrefLang={other}>{t.otherLanguage}</a>
+            </nav>
           </div>
         </header>
         <main id="innehall" tabIndex={-1}>{children}</main>
