@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { createRelyingParty } from './access/oidc.js';
 import { simulatedRegister } from './access/register.js';
 import { createAggregator } from './aggregation/fetch-record.js';
+import { seedDemoAdmins } from './admin/roles.js';
 import { demoPersons } from './demo/persons.js';
 import { startDemoIdentityProvider } from './identity-provider/index.js';
 import { createRecordService } from './record/service.js';
@@ -122,6 +123,7 @@ async function start(): Promise<void> {
         }),
       );
       describe = sources.describeSource;
+      await seedDemoAdmins(database.db, (i) => population.residentAt(i).personnummer);
     }
     if (stopping) throw new Stopped();
     logger.info({ database: database.kind, url: `http://${config.host}:${config.port}`, engagementIndex: internalUrl }, 'Journalen is running');

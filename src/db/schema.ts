@@ -358,3 +358,30 @@ export const accessException = pgTable(
     check('access_exception_kind_check', sql`${t.kind} in ('extendedGuardianAccess', 'earlyOwnAccess')`),
   ],
 );
+
+export const ADMIN_ROLES = ['operator', 'careProviderAdmin', 'auditor'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+/**
+ * Who may administer what: the national operator (everything), a care provider administrator
+ * (one region's rules and connections), a read-only auditor. Staff log in through the same e-ID
+ * login; the role is ours to give, never taken from the login.
+ */
+export const adminRole = pgTable(
+  'admin_role',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    personnummer: text('personnummer').notNull(),
+    role: text('role').$type<AdminRole>().notNull(),
+    /** The region (county code) a care provider administrator acts for; null for the others. */
+    regionCode: text('region_code').references(() => region.code),
+    grantedBy: text('granted_by').notNull(),
+    grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('admin_role_personnummer_idx').on(t.personnummer),
+    unique('admin_role_unique').on(t.personnummer, t.role, t.regionCode),
+    check('admin_role_role_check', sql`${t.role} in (${sqlList(ADMIN_ROLES)})`),
+    check('admin_role_scope_check', sql`(${t.role} = 'careProviderAdmin') = (${t.regionCode} is not null)`),
+  ],
+);

@@ -1,3 +1,4 @@
+import { DEMO_ADMIN_INDEXES } from '../admin/roles.js';
 import { ageOn } from '../domain/identifiers/index.js';
 import type { DemoPerson } from '../identity-provider/index.js';
 import { SPECIAL_INDEXES, type Population, type SpecialCase } from '../simulators/population.js';
@@ -22,6 +23,12 @@ const WHY: Record<SpecialCase, string> = {
   multiRegion: 'vård i tre regioner, bland annat psykiatrisk slutenvård',
 };
 
+const ADMIN_WHY: Record<keyof typeof DEMO_ADMIN_INDEXES, string> = {
+  operator: 'administratör: nationell förvaltning',
+  careProviderAdmin: 'administratör för Region Skåne',
+  auditor: 'granskare (läsbehörighet)',
+};
+
 export function demoPersons(population: Population, extra = 8): DemoPerson[] {
   const today = new Date();
   const label = (index: number, why?: string) => {
@@ -36,7 +43,10 @@ export function demoPersons(population: Population, extra = 8): DemoPerson[] {
     return { personnummer: r.personnummer, givenName: r.givenName, familyName: r.familyName, label: `${r.givenName} ${r.familyName}, ${number}${age}${why ? ` – ${why}` : ''}` };
   };
   const specials = (Object.entries(SPECIAL_INDEXES) as [SpecialCase, number][]).filter(([, i]) => i < population.size).map(([which, i]) => label(i, WHY[which]));
-  const first = Math.max(...Object.values(SPECIAL_INDEXES)) + 1;
+  const admins = (Object.entries(DEMO_ADMIN_INDEXES) as [keyof typeof DEMO_ADMIN_INDEXES, number][])
+    .filter(([, i]) => i < population.size)
+    .map(([role, i]) => label(i, ADMIN_WHY[role]));
+  const first = Math.max(...Object.values(SPECIAL_INDEXES), ...Object.values(DEMO_ADMIN_INDEXES)) + 1;
   const more = Array.from({ length: Math.max(0, Math.min(extra, population.size - first)) }, (_, k) => label(first + k));
-  return [...specials, ...more];
+  return [...specials, ...admins, ...more];
 }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/connection.js';
+import { seedDemoAdmins } from '../admin/roles.js';
 import { startDemoSources, type DemoSources } from '../demo/sources.js';
 import { ENGAGEMENT_INDEX_PATHS } from '../engagement-index/routes.js';
 import { createLogger } from '../operations/logger.js';
@@ -34,6 +35,7 @@ export async function startWorld(database: Database, options: { populationSize?:
       populationSeed: options.seed ?? 'test',
       engagementIndexUpdateUrl: `${base}${ENGAGEMENT_INDEX_PATHS.Update}`,
     });
+    await seedDemoAdmins(database.db, (i) => sources.population.residentAt(i).personnummer);
     return {
       sources,
       internal,
