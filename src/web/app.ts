@@ -48,6 +48,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Bodies are small forms and JSON; refuse anything larger before parsing it.
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    // An unknown query parameter is refused, not dropped: a misspelt filter must not look like an answer.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    schemaErrorFormatter: (errors, dataVar) => {
+      // One line naming the field, e.g. "querystring.limit must be >= 1" or "querystring: unknown parameter \"foo\"".
+      const first = errors[0];
+      if (!first) return new Error(`${dataVar} is invalid`);
+      const where = `${dataVar}${first.instancePath.replace(/\//g, '.')}`;
+      const extra = (first.params as { additionalProperty?: string }).additionalProperty;
+      return new Error(extra !== undefined ? `${where}: unknown parameter ${JSON.stringify(extra.slice(0, 40))}` : `${where} ${first.message ?? 'is invalid'}`);
+    },
   });
 
   await app.register(helmet, {
