@@ -10,7 +10,10 @@ import { seedRegistry } from './registry/store.js';
 import { randomBytes } from 'node:crypto';
 import { createRelyingParty } from './access/oidc.js';
 import { simulatedRegister } from './access/register.js';
-import { createAggregator } from './aggregation/fetch-record.js';
+import { createAggregator, type AggregatedRecord, type RecordQuery } from './aggregation/fetch-record.js';
+import { aggregateViaPlatform, NATIONAL_AGGREGATOR_LOGICAL_ADDRESS } from './aggregation/platform.js';
+import type { ContractVersion } from './contracts/types.js';
+import { startAggregatingPlatform } from './simulators/platform.js';
 import { seedDemoAdmins } from './admin/roles.js';
 import { demoPersons } from './demo/persons.js';
 import { startDemoIdentityProvider } from './identity-provider/index.js';
@@ -95,7 +98,9 @@ async function start(): Promise<void> {
     // Filled in once the simulators run: names each source for the "could not be fetched" notices.
     let describe: (address: string) => { systemName?: string; regionNames?: readonly string[] } | undefined = () => undefined;
     const aggregator = createAggregator({ db: database.db, logger, describeSource: (address) => describe(address) });
-    const records = createRecordService({ db: database.db, register: simulatedRegister(population), aggregate: aggregator.aggregateRecord, handleKey: secret, logger });
+    // Direct mode until the platform (if chosen) is known below.
+    let aggregate: (q: RecordQuery) => Promise<AggregatedRecord> = aggregator.aggregateRecord;
+    const records = createRecordService({ db: database.db, register: simulatedRegister(population), aggregate: (q) => aggregate(q), handleKey: secret, logger });
     const login = {
       records,
       relyingParty: createRelyingParty({ ...oidc, redirectUri: `${config.publicUrl}/auth/callback`, postLogoutRedirectUri: `${config.publicUrl}/utloggad` }),
@@ -104,6 +109,12 @@ async function start(): Promise<void> {
       timeouts: { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionAbsoluteHours * 3_600_000 },
     };
     const app = opened('http', await buildApp({ database, logger, login }));
+    // A contract that fails as a whole is shown under the platform's name.
+    const platformAggregate = (url: (c: ContractVersion) => string, address: string) => (q: RecordQuery) =>
+      aggregateViaPlatform(
+        { platformUrl: url, logicalAddress: address, logger, describeSource: (a) => (a === address ? { systemName: 'Nationella aggregeringstjänsten' } : describe(a)) },
+        q,
+      );
     const internal = opened('internal http', await buildInternalApp({ database, logger }));
     await app.listen({ port: config.port, host: config.host });
     await internal.listen({ port: config.internalPort, host: '127.0.0.1' });
@@ -123,7 +134,16 @@ async function start(): Promise<void> {
         }),
       );
       describe = sources.describeSource;
+      if (config.aggregationMode === 'platform' && config.platformUrl === undefined) {
+        const platform = opened('simulated aggregating platform', await startAggregatingPlatform({ db: database.db, logger }));
+        aggregate = platformAggregate((c) => platform.endpointFor(c), platform.logicalAddress);
+        logger.info({ url: platform.baseUrl }, 'platform mode: records come through the simulated national aggregating services');
+      }
       await seedDemoAdmins(database.db, (i) => population.residentAt(i).personnummer);
+    }
+    if (config.aggregationMode === 'platform' && config.platformUrl !== undefined) {
+      const base = config.platformUrl;
+      aggregate = platformAggregate((c) => `${base}/${c.contract}/${c.major}`, NATIONAL_AGGREGATOR_LOGICAL_ADDRESS);
     }
     if (stopping) throw new Stopped();
     logger.info({ database: database.kind, url: `http://${config.host}:${config.port}`, engagementIndex: internalUrl }, 'Journalen is running');

@@ -33,6 +33,10 @@ export interface Config {
   readonly sessionSecret: string | undefined;
   readonly sessionIdleMinutes: number;
   readonly sessionAbsoluteHours: number;
+  /** direct: engagement index, routing and one call per source; platform: the national aggregating services. */
+  readonly aggregationMode: 'direct' | 'platform';
+  /** Base URL of the aggregating services (platform mode); unset in the demo: a simulated platform is started. */
+  readonly platformUrl: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -120,6 +124,19 @@ const VARIABLES = {
   SESSION_SECRET: { allowed: 'at least 32 characters', fallback: undefined, parse: (raw: string) => (raw.length >= 32 ? raw : undefined) } as Variable<string | undefined>,
   SESSION_IDLE_MINUTES: integer(1, 120, 15),
   SESSION_ABSOLUTE_HOURS: integer(1, 24, 8),
+  AGGREGATION_MODE: oneOf(['direct', 'platform'] as const, 'direct'),
+  PLATFORM_URL: {
+    allowed: 'the base URL of the national aggregating services, e.g. https://agp.example.se',
+    fallback: undefined,
+    parse: (raw: string) => {
+      try {
+        const url = new URL(raw);
+        return url.protocol === 'http:' || url.protocol === 'https:' ? raw.replace(/\/+$/, '') : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  } as Variable<string | undefined>,
 } as const;
 
 const SECRET_VARIABLES: readonly string[] = ['DATABASE_URL', 'OIDC_CLIENT_SECRET', 'SESSION_SECRET'];
@@ -149,6 +166,8 @@ export function loadConfig(env: Env = process.env): Config {
     simulatorPort: read(env, 'SIMULATOR_PORT', VARIABLES.SIMULATOR_PORT),
     internalPort: read(env, 'INTERNAL_PORT', VARIABLES.INTERNAL_PORT),
     ...loginConfig(env),
+    aggregationMode: read(env, 'AGGREGATION_MODE', VARIABLES.AGGREGATION_MODE),
+    platformUrl: read(env, 'PLATFORM_URL', VARIABLES.PLATFORM_URL),
   };
 }
 
