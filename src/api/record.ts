@@ -1,13 +1,13 @@
 import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { readAccessLog, ACCESS_LOG_MAX_LIMIT } from '../audit/index.js';
+import { ACCESS_LOG_MAX_LIMIT } from '../audit/index.js';
 import type { Db } from '../db/connection.js';
 import { INFO_TYPES, type InfoType } from '../domain/record.js';
 import { findRegion } from '../domain/regions.js';
 import { parseIsoDate, type IsoDate } from '../domain/time.js';
 import { inputInvalid, JournalenError } from '../errors/index.js';
-import { listSeals, saveChoices, setAccountSeal } from '../record/protections.js';
+import { residentActions } from '../record/resident.js';
 import type { RecordFilters, RecordService, ShownItem, SubjectRef, Viewer } from '../record/service.js';
 import { csrfToken, requireSession } from '../web/auth.js';
 
@@ -59,6 +59,7 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 const security = [{ session: [] }];
 
 export const registerRecordApi: FastifyPluginAsync<{ db: Db; records: RecordService }> = async (app, { db, records }) => {
+  const resident = residentActions(db, records);
   const viewerOf = (request: FastifyRequest): Viewer => {
     const session = requireSession(request);
     return { personnummer: session.personnummer, ...(session.data.name ? { name: session.data.name } : {}) };
@@ -131,18 +132,7 @@ export const registerRecordApi: FastifyPluginAsync<{ db: Db; records: RecordServ
   app.get<{ Params: { who: string }; Querystring: Static<typeof LogQuery> }>(
     '/records/:who/access-log',
     { schema: { tags: ['record'], summary: 'Who has read the record through Journalen, newest first', params: WhoParams, querystring: LogQuery, security, response: errors } },
-    async (request) => {
-      const viewer = viewerOf(request);
-      const ref = refOf(request.params.who);
-      let subject = viewer.personnummer;
-      if (ref.relation === 'guardian') {
-        const { allowed, reason } = await records.subject(viewer, ref);
-        if (!allowed) throw new JournalenError('FORBIDDEN', reason.en, { basis: reason.code });
-        subject = await records.subjectNumber(viewer, ref);
-      }
-      const page = await readAccessLog(db, subject, { limit: request.query.limit ?? 50, cursor: request.query.cursor ?? null });
-      return page;
-    },
+    async (request) => resident.accessLog(viewerOf(request), refOf(request.params.who), { limit: request.query.limit ?? 50, cursor: request.query.cursor ?? null }),
   );
 
   app.get<{ Params: { who: string } }>(
@@ -150,8 +140,7 @@ export const registerRecordApi: FastifyPluginAsync<{ db: Db; records: RecordServ
     { schema: { tags: ['settings'], summary: 'The resident\'s choices', params: WhoParams, security, response: errors } },
     async (request) => {
       ownOnly(request.params.who);
-      const view = await records.choicesOf(viewerOf(request));
-      return view;
+      return resident.choices(viewerOf(request));
     },
   );
 
@@ -163,8 +152,7 @@ export const registerRecordApi: FastifyPluginAsync<{ db: Db; records: RecordServ
     },
     async (request) => {
       ownOnly(request.params.who);
-      const viewer = viewerOf(request);
-      return saveChoices(db, { id: viewer.personnummer, role: 'self', name: viewer.name ?? null }, viewer.personnummer, request.body);
+      return resident.saveChoices(viewerOf(request), request.body);
     },
   );
 
@@ -173,13 +161,7 @@ export const registerRecordApi: FastifyPluginAsync<{ db: Db; records: RecordServ
     { schema: { tags: ['settings'], summary: 'Seals on the record', params: WhoParams, security, response: errors } },
     async (request) => {
       ownOnly(request.params.who);
-      const seals = await listSeals(db, viewerOf(request).personnummer);
-      // Which unit, provider or period care has sealed is care's to tell; the resident sees that there are seals.
-      return {
-        account: seals.some((s) => s.seal.kind === 'account'),
-        accountSealedBy: seals.find((s) => s.seal.kind === 'account')?.seal.setBy ?? null,
-        careSeals: seals.filter((s) => s.seal.setBy === 'care' && s.seal.kind !== 'account').length,
-      };
+      return resident.seals(viewerOf(request));
     },
   );
 
@@ -191,9 +173,7 @@ export const registerRecordApi: FastifyPluginAsync<{ db: Db; records: RecordServ
     },
     async (request) => {
       ownOnly(request.params.who);
-      const viewer = viewerOf(request);
-      const sealed = await setAccountSeal(db, { id: viewer.personnummer, role: 'self', name: viewer.name ?? null }, viewer.personnummer, request.body.sealed);
-      return { account: sealed };
+      return { account: await resident.setAccountSeal(viewerOf(request), request.body.sealed) };
     },
   );
 };

@@ -1,36 +1,19 @@
-import type { SourceStatus } from '../../aggregation/fetch-record.js';
 import { formatLongDate, swedishDate } from '../../domain/time.js';
-import type { ChildEntry, RecordOverview } from '../../record/service.js';
+import type { ChildEntry, RecordOverview, ShownItem } from '../../record/service.js';
 import { TEXT, withLang, type Lang } from '../i18n.js';
 import { Layout, type LayoutProps } from '../layout.js';
-import { INFO_TYPE_TITLES, RECORD_WORDS } from '../record-words.js';
+import { INFO_TYPE_TITLES, PAGE_WORDS, RECORD_WORDS } from '../record-words.js';
+import { basePath, formatDate, frameOf, type SubjectFrame, fullName, itemPath, MissingSources, missingSources, RecordShell, SECTION_SLUGS, statusWords, typePath } from './record/common.js';
 
 /**
- * The logged-in pages of issue 4: the overview of a record (own or a child's), and the notices
- * around login. Everything the resident reads here passed the record service (access rules,
+ * The overview of a record (own or a child's): what is new, each information type with its
+ * count, the sources that did not answer, what comes later; and the notices around login. Everything the resident reads here passed the record service (access rules,
  * disclosure rules, audit entry first); the page only arranges it.
  */
 
 type Session = NonNullable<LayoutProps['session']>;
 
-const fullName = (given: string | null, family: string | null) => [given, family].filter(Boolean).join(' ');
-
-/** One notice per source system and region that did not answer (not one per contract). */
-export function missingSources(sources: readonly SourceStatus[]): { region: string; system: string; fromCache: boolean }[] {
-  const seen = new Map<string, { region: string; system: string; fromCache: boolean }>();
-  for (const s of sources) {
-    if (s.status === 'answered') continue;
-    const system = s.systemName ?? s.logicalAddress;
-    for (const region of s.regionNames?.length ? s.regionNames : ['—']) {
-      const key = `${region}|${system}`;
-      const fromCache = s.status === 'answeredFromCache';
-      const before = seen.get(key);
-      // A source missing for one contract and cached for another is reported as missing.
-      seen.set(key, { region, system, fromCache: before ? before.fromCache && fromCache : fromCache });
-    }
-  }
-  return [...seen.values()];
-}
+export { missingSources };
 
 function SubjectSwitch({ lang, current, children }: { lang: Lang; current: string; children: readonly ChildEntry[] }) {
   const w = RECORD_WORDS[lang];
@@ -62,27 +45,43 @@ function SubjectSwitch({ lang, current, children }: { lang: Lang; current: strin
   );
 }
 
-export function OverviewPage({ lang, path, session, overview, children }: { lang: Lang; path: string; session: Session; overview: RecordOverview; children: readonly ChildEntry[] }) {
+/** At most this many of the last 30 days' items on the overview; the type pages have the rest. */
+export const NEW_ITEMS_SHOWN = 8;
+
+export function OverviewPage({ lang, path, session, overview, children, recent }: { lang: Lang; path: string; session: Session; overview: RecordOverview; children: readonly ChildEntry[]; recent: { readonly items: readonly ShownItem[]; readonly total: number } }) {
   const w = RECORD_WORDS[lang];
+  const p = PAGE_WORDS[lang];
   const names = INFO_TYPE_TITLES[lang];
-  const subjectName = fullName(overview.subject.givenName, overview.subject.familyName);
-  const title = overview.subject.relation === 'self' ? w.yourRecord : w.childRecord(subjectName);
-  const missing = missingSources(overview.sources);
+  const subject = frameOf(overview.subject);
+  const handle = overview.subject.handle;
+  const title = overview.subject.relation === 'self' ? w.yourRecord : w.childRecord(subject.name);
   return (
-    <Layout lang={lang} title={title} path={path} session={session}>
+    <RecordShell lang={lang} path={path} session={session} subject={subject} current="overview" title={title}>
       <h1>{title}</h1>
       <p>{w.overviewIntro}</p>
-      {missing.length > 0 ? (
-        <section className="notice" aria-labelledby="saknas">
-          <h2 id="saknas">{w.missingTitle}</h2>
-          <ul>
-            {missing.map((m) => (
-              <li key={`${m.region}|${m.system}`}>{m.fromCache ? w.fromCache(m.region, m.system) : w.missing(m.region, m.system)}</li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      <MissingSources lang={lang} sources={overview.sources} />
       {overview.access.scope === 'careUnits' ? <p className="notice info">{w.accessNote}</p> : null}
+      <section aria-labelledby="nytt">
+        <h2 id="nytt">{p.newTitle}</h2>
+        {recent.items.length === 0 ? (
+          <p>{p.newNone}</p>
+        ) : (
+          <ul>
+            {recent.items.map((s) => {
+              const status = statusWords(s.item, lang);
+              return (
+                <li key={s.key}>
+                  <a href={withLang(itemPath(handle, s.item.infoType, s.key), lang)}>{s.item.title ?? names[s.item.infoType]}</a>{' '}
+                  <span className="muted">
+                    ({names[s.item.infoType]}, {formatDate(s.item.time)}, {s.item.careUnit.name ?? s.careProviderName ?? ''}){status.length > 0 ? ` – ${status.join(', ')}` : ''}
+                  </span>
+                </li>
+              );
+            })}
+            {recent.total > recent.items.length ? <li className="muted">{p.newMore(recent.total - recent.items.length)}</li> : null}
+          </ul>
+        )}
+      </section>
       <div className="scroll">
         <table>
           <caption>{w.typeCaption}</caption>
@@ -97,13 +96,15 @@ export function OverviewPage({ lang, path, session, overview, children }: { lang
           <tbody>
             {overview.types.map((t) => (
               <tr key={t.infoType}>
-                <th scope="row">{names[t.infoType]}</th>
+                <th scope="row">
+                  <a href={withLang(typePath(handle, t.infoType), lang)}>{names[t.infoType]}</a>
+                </th>
                 <td>{t.count}</td>
                 <td>{t.recent}</td>
                 <td>
                   {t.latest ? (
                     <>
-                      <span>{t.latest.item.title ?? names[t.infoType]}</span>{' '}
+                      <a href={withLang(itemPath(handle, t.infoType, t.latest.key), lang)}>{t.latest.item.title ?? names[t.infoType]}</a>{' '}
                       <span className="muted">
                         {formatLongDate(swedishDate(t.latest.item.time), lang)}, {t.latest.item.careUnit.name ?? t.latest.careProviderName ?? ''}
                       </span>
@@ -122,16 +123,17 @@ export function OverviewPage({ lang, path, session, overview, children }: { lang
           <h2 id="senare">{w.withheldTitle}</h2>
           <p>{w.withheldIntro}</p>
           <ul>
-            {overview.withheld.slice(0, 50).map((h, i) => (
+            {overview.withheld.slice(0, 5).map((h, i) => (
               <li key={i}>
                 {w.withheldLine(names[h.infoType], h.careProviderName ?? h.region?.name ?? '', formatLongDate(h.visibleFrom, lang))}. <span className="muted">{h.reason[lang]}</span>
               </li>
             ))}
           </ul>
+          <p><a href={withLang(`${basePath(handle)}/${SECTION_SLUGS.whyNot}`, lang)}>{p.whyNotTitle}</a></p>
         </section>
       ) : null}
       <SubjectSwitch lang={lang} current={overview.subject.handle} children={children} />
-    </Layout>
+    </RecordShell>
   );
 }
 
@@ -143,5 +145,16 @@ export function NoticePage({ lang, path, title, text, action, status, session }:
       <p role={status}>{text}</p>
       {action ? <p><a className="button" href={withLang(action.href, lang)}>{action.label}</a></p> : <p><a href={withLang('/', lang)}>{TEXT[lang].toStart}</a></p>}
     </Layout>
+  );
+}
+
+/** A notice inside a record's frame (refusals of the resident's own record, "no such item"), so the nav stays. */
+export function RecordNoticePage({ lang, path, session, subject, title, text, action, status }: { lang: Lang; path: string; session: Session; subject: SubjectFrame; title: string; text: string; action?: { href: string; label: string }; status?: 'alert' }) {
+  return (
+    <RecordShell lang={lang} path={path} session={session} subject={subject} current="none" title={title}>
+      <h1>{title}</h1>
+      <p role={status}>{text}</p>
+      {action ? <p><a href={withLang(action.href, lang)}>{action.label}</a></p> : null}
+    </RecordShell>
   );
 }
