@@ -59,6 +59,7 @@ export async function startJournalen(
       relyingParty: createRelyingParty({ issuer: idp.issuer, clientId: 'journalen', clientSecret: 'test-client-secret', redirectUri: `${APP_ORIGIN}/auth/callback`, postLogoutRedirectUri: `${APP_ORIGIN}/utloggad` }),
       secret,
       publicUrl: APP_ORIGIN,
+      aggregate: aggregator.aggregateRecord,
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       ...(options.loginRateLimit ? { loginRateLimit: options.loginRateLimit } : {}),
     },
