@@ -106,6 +106,7 @@ async function start(): Promise<void> {
       relyingParty: createRelyingParty({ ...oidc, redirectUri: `${config.publicUrl}/auth/callback`, postLogoutRedirectUri: `${config.publicUrl}/utloggad` }),
       secret,
       publicUrl: config.publicUrl,
+      aggregate: (q: RecordQuery) => aggregate(q),
       timeouts: { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionAbsoluteHours * 3_600_000 },
     };
     const app = opened('http', await buildApp({ database, logger, login }));
@@ -139,7 +140,7 @@ async function start(): Promise<void> {
         aggregate = platformAggregate((c) => platform.endpointFor(c), platform.logicalAddress);
         logger.info({ url: platform.baseUrl }, 'platform mode: records come through the simulated national aggregating services');
       }
-      await seedDemoAdmins(database.db, (i) => population.residentAt(i).personnummer);
+      await seedDemoAdmins(database.db, population);
     }
     if (config.aggregationMode === 'platform' && config.platformUrl !== undefined) {
       const base = config.platformUrl;

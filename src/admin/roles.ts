@@ -3,7 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import { appendAudit, type AuditActor } from '../audit/index.js';
 import type { Db } from '../db/connection.js';
 import { adminRole, type AdminRole } from '../db/schema.js';
+import { ageOn } from '../domain/identifiers/index.js';
 import type { RegionCode } from '../domain/regions.js';
+import { SPECIAL_INDEXES, type Population } from '../simulators/population.js';
 import { JournalenError } from '../errors/index.js';
 import { requireSession } from '../web/auth.js';
 
@@ -89,15 +91,35 @@ export function regionsAllowed(grants: readonly AdminGrant[], action: 'read' | '
   return grants.filter((g) => g.role === 'careProviderAdmin' && g.regionCode !== null).map((g) => g.regionCode!);
 }
 
-/** The demo's administrators: three residents of the synthetic population, one per role. */
-export const DEMO_ADMIN_INDEXES = { operator: 11, careProviderAdmin: 12, auditor: 13 } as const;
 export const DEMO_ADMIN_REGION: RegionCode = '12';
+const DEMO_ROLES = ['operator', 'careProviderAdmin', 'auditor'] as const;
 
-export async function seedDemoAdmins(db: Db, personnummerAt: (index: number) => string): Promise<void> {
+/**
+ * The demo's administrators: the first three adults of the synthetic population after the
+ * special cases (an administrator logs in like anyone, so must be 16 or older and alive).
+ */
+export function demoAdmins(population: Pick<Population, 'size' | 'residentAt'>, today = new Date()): { role: AdminRole; index: number; personnummer: string }[] {
+  const out: { role: AdminRole; index: number; personnummer: string }[] = [];
+  for (let i = Math.max(...Object.values(SPECIAL_INDEXES)) + 1; i < population.size && out.length < DEMO_ROLES.length; i++) {
+    const r = population.residentAt(i);
+    if (r.idKind !== 'personnummer' || r.deceasedOn !== undefined || r.protectedIdentity || ageOn(r, today) < 18) continue;
+    out.push({ role: DEMO_ROLES[out.length]!, index: i, personnummer: r.personnummer });
+  }
+  return out;
+}
+
+/** The demo administrator with `role` (tests and the demo login list). */
+export function demoAdminNumber(population: Pick<Population, 'size' | 'residentAt'>, role: AdminRole): string {
+  const found = demoAdmins(population).find((a) => a.role === role);
+  if (!found) throw new JournalenError('NOT_FOUND', `the population has no adult for the demo ${role}`);
+  return found.personnummer;
+}
+
+export async function seedDemoAdmins(db: Db, population: Pick<Population, 'size' | 'residentAt'>): Promise<void> {
   const system: AuditActor = { id: 'journalen', role: 'system', name: 'Journalen (demo)' };
   const existing = await db.select({ n: sql<number>`count(*)::int` }).from(adminRole);
   if ((existing[0]?.n ?? 0) > 0) return;
-  await grantRole(db, system, { personnummer: personnummerAt(DEMO_ADMIN_INDEXES.operator), role: 'operator', regionCode: null });
-  await grantRole(db, system, { personnummer: personnummerAt(DEMO_ADMIN_INDEXES.careProviderAdmin), role: 'careProviderAdmin', regionCode: DEMO_ADMIN_REGION });
-  await grantRole(db, system, { personnummer: personnummerAt(DEMO_ADMIN_INDEXES.auditor), role: 'auditor', regionCode: null });
+  for (const admin of demoAdmins(population)) {
+    await grantRole(db, system, { personnummer: admin.personnummer, role: admin.role, regionCode: admin.role === 'careProviderAdmin' ? DEMO_ADMIN_REGION : null });
+  }
 }

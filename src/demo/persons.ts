@@ -1,4 +1,4 @@
-import { DEMO_ADMIN_INDEXES } from '../admin/roles.js';
+import { demoAdmins, type AdminRole } from '../admin/roles.js';
 import { ageOn } from '../domain/identifiers/index.js';
 import type { DemoPerson } from '../identity-provider/index.js';
 import { SPECIAL_INDEXES, type Population, type SpecialCase } from '../simulators/population.js';
@@ -23,7 +23,7 @@ const WHY: Record<SpecialCase, string> = {
   multiRegion: 'vård i tre regioner, bland annat psykiatrisk slutenvård',
 };
 
-const ADMIN_WHY: Record<keyof typeof DEMO_ADMIN_INDEXES, string> = {
+const ADMIN_WHY: Record<AdminRole, string> = {
   operator: 'administratör: nationell förvaltning',
   careProviderAdmin: 'administratör för Region Skåne',
   auditor: 'granskare (läsbehörighet)',
@@ -43,10 +43,11 @@ export function demoPersons(population: Population, extra = 8): DemoPerson[] {
     return { personnummer: r.personnummer, givenName: r.givenName, familyName: r.familyName, label: `${r.givenName} ${r.familyName}, ${number}${age}${why ? ` – ${why}` : ''}` };
   };
   const specials = (Object.entries(SPECIAL_INDEXES) as [SpecialCase, number][]).filter(([, i]) => i < population.size).map(([which, i]) => label(i, WHY[which]));
-  const admins = (Object.entries(DEMO_ADMIN_INDEXES) as [keyof typeof DEMO_ADMIN_INDEXES, number][])
-    .filter(([, i]) => i < population.size)
-    .map(([role, i]) => label(i, ADMIN_WHY[role]));
-  const first = Math.max(...Object.values(SPECIAL_INDEXES), ...Object.values(DEMO_ADMIN_INDEXES)) + 1;
-  const more = Array.from({ length: Math.max(0, Math.min(extra, population.size - first)) }, (_, k) => label(first + k));
+  const adminList = demoAdmins(population, today);
+  const admins = adminList.map((a) => label(a.index, ADMIN_WHY[a.role]));
+  const taken = new Set(adminList.map((a) => a.index));
+  const first = Math.max(...Object.values(SPECIAL_INDEXES)) + 1;
+  const more: DemoPerson[] = [];
+  for (let i = first; i < population.size && more.length < extra; i++) if (!taken.has(i)) more.push(label(i));
   return [...specials, ...admins, ...more];
 }

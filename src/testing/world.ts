@@ -35,7 +35,7 @@ export async function startWorld(database: Database, options: { populationSize?:
       populationSeed: options.seed ?? 'test',
       engagementIndexUpdateUrl: `${base}${ENGAGEMENT_INDEX_PATHS.Update}`,
     });
-    await seedDemoAdmins(database.db, (i) => sources.population.residentAt(i).personnummer);
+    await seedDemoAdmins(database.db, sources.population);
     return {
       sources,
       internal,

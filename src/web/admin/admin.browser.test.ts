@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ADMIN_INDEXES } from '../../admin/roles.js';
+import { demoAdminNumber } from '../../admin/roles.js';
 import { openDatabase, type Database } from '../../db/connection.js';
 import { browserUnavailable, launchChromium } from '../../testing/browser.js';
 import { APP_ORIGIN, startJournalen, type Journalen } from '../../testing/journalen.js';
@@ -26,7 +26,7 @@ describe.skipIf(skip !== undefined)(`admin rules pages in Chromium${skip ? ` (sk
     j = await startJournalen(database);
     // Log in in-process through the identity provider, then hand the session cookie to Chromium.
     const http = j.browser();
-    await j.logIn(http, j.world.sources.population.residentAt(DEMO_ADMIN_INDEXES.careProviderAdmin).personnummer);
+    await j.logIn(http, demoAdminNumber(j.world.sources.population, 'careProviderAdmin'));
     session = http.cookie(APP_ORIGIN, 'journalen')!;
     await j.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(j.app.server.address() as AddressInfo).port}`;

@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_ADMIN_INDEXES, grantRole } from '../../admin/roles.js';
+import { demoAdminNumber, grantRole } from '../../admin/roles.js';
 import { auditEntry } from '../../db/schema.js';
 import { policyInForce } from '../../registry/policies.js';
 import { TOLVAN } from '../../simulators/population.js';
@@ -19,14 +19,14 @@ describeEachDatabase('admin rules pages', (getDb) => {
     j = await startJournalen(getDb());
     const pop = j.world.sources.population;
     const who = {
-      operator: pop.residentAt(DEMO_ADMIN_INDEXES.operator).personnummer,
-      skane: pop.residentAt(DEMO_ADMIN_INDEXES.careProviderAdmin).personnummer,
+      operator: demoAdminNumber(pop, 'operator'),
+      skane: demoAdminNumber(pop, 'careProviderAdmin'),
       auditor: await adultAuditor(),
       resident: TOLVAN,
     };
     async function adultAuditor() {
       // The demo's auditor (resident 13) may be a child in a small test population, who cannot log in; the role is what is tested.
-      const seeded = pop.residentAt(DEMO_ADMIN_INDEXES.auditor).personnummer;
+      const seeded = demoAdminNumber(pop, 'auditor');
       if (Number(seeded.slice(0, 4)) <= 1990) return seeded;
       const adult = Array.from({ length: 40 }, (_, i) => pop.residentAt(i).personnummer).find((p, i) => i > 13 && Number(p.slice(0, 4)) <= 1990)!;
       await grantRole(getDb().db, { id: 'test', role: 'system' }, { personnummer: adult, role: 'auditor', regionCode: null });
