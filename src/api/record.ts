@@ -87,7 +87,11 @@ export const registerRecordApi: FastifyPluginAsync<{ db: Db; records: RecordServ
     { schema: { tags: ['record'], summary: 'Counts and the latest item per information type, and every source\'s status', params: WhoParams, security, response: errors } },
     async (request) => {
       const overview = await records.overview(viewerOf(request), refOf(request.params.who));
-      return { ...overview, types: overview.types.map((t) => ({ ...t, latest: t.latest ? itemJson(t.latest) : null })) };
+      return {
+        ...overview,
+        types: overview.types.map((t) => ({ ...t, latest: t.latest ? itemJson(t.latest) : null })),
+        recent: { items: overview.recent.items.map(itemJson), total: overview.recent.total },
+      };
     },
   );
 

@@ -116,6 +116,8 @@ export interface OverviewType {
 
 export interface RecordOverview extends Omit<RecordView, 'items'> {
   readonly types: readonly OverviewType[];
+  /** What is new: the newest shown items of the last 30 days (at most `newest`), and how many there are. */
+  readonly recent: { readonly items: readonly ShownItem[]; readonly total: number };
 }
 
 export interface ChildEntry {
@@ -289,8 +291,8 @@ export function createRecordService(deps: RecordServiceDeps) {
       return withAudit(deps.db, readEntry('recordRead', actorOf(viewer, decision), subject, items, view.sources), () => result);
     },
 
-    /** Counts and the latest item per information type, with every source's status; audited. */
-    async overview(viewer: Viewer, ref: SubjectRef): Promise<RecordOverview> {
+    /** Counts, the latest item per information type, what is new, and every source's status; audited. */
+    async overview(viewer: Viewer, ref: SubjectRef, newest = 8): Promise<RecordOverview> {
       const { subject, decision, view } = await gather(viewer, ref, {});
       const recentFrom = swedishDate(new Date(view.generatedAt.getTime() - RECENT_DAYS * 86_400_000));
       const types = INFO_TYPES.map((infoType) => {
@@ -302,9 +304,12 @@ export function createRecordService(deps: RecordServiceDeps) {
           latest: ofType[0] ?? null,
         };
       });
-      const latest = types.flatMap((t) => (t.latest ? [t.latest] : []));
+      const recentItems = view.items.filter((s) => swedishDate(s.item.time) >= recentFrom);
+      const recent = { items: recentItems.slice(0, newest), total: recentItems.length };
+      // The entry names what the page shows: the latest of each type and the new items.
+      const shown = [...new Set([...types.flatMap((t) => (t.latest ? [t.latest] : [])), ...recent.items])];
       const { items: _all, ...rest } = view;
-      return withAudit(deps.db, readEntry('recordRead', actorOf(viewer, decision), subject, latest, view.sources), () => ({ ...rest, types }));
+      return withAudit(deps.db, readEntry('recordRead', actorOf(viewer, decision), subject, shown, view.sources), () => ({ ...rest, types, recent }));
     },
 
     /** One item by key, with its full content; audited as an item read. NOT_FOUND when not shown. */

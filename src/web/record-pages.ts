@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { INFO_TYPES, type InfoType } from '../domain/record.js';
 import { findRegion, REGIONS, type RegionCode } from '../domain/regions.js';
-import { parseIsoDate, swedishDate, type IsoDate } from '../domain/time.js';
+import { parseIsoDate, type IsoDate } from '../domain/time.js';
 import type { AccessLogPage as AccessLogData } from '../audit/index.js';
 import type { Db } from '../db/connection.js';
 import { isJournalenError, JournalenError } from '../errors/index.js';
@@ -31,7 +31,6 @@ import { PAGE_WORDS, RECORD_WORDS } from './record-words.js';
 
 export const PAGE_SIZE = 25;
 const LOG_PAGE_SIZE = 25;
-const RECENT_DAYS = 30;
 
 interface Ctx {
   readonly lang: Lang;
@@ -108,14 +107,8 @@ export const registerRecordPages: FastifyPluginAsync<{ db: Db; records: RecordSe
   }
 
   async function overview(ctx: Ctx, reply: FastifyReply, ref: SubjectRef) {
-    const recentFrom = swedishDate(new Date(Date.now() - RECENT_DAYS * 86_400_000));
-    // The "new" list is its own read, so its audit entry names exactly what it shows.
-    const [view, children, recent] = await Promise.all([
-      records.overview(ctx.viewer, ref),
-      records.children(ctx.viewer),
-      records.read(ctx.viewer, ref, { from: recentFrom }, { offset: 0, limit: NEW_ITEMS_SHOWN }),
-    ]);
-    return html(reply, renderPage(OverviewPage({ lang: ctx.lang, path: ctx.path, session: ctx.session, overview: view, children, recent: { items: recent.items, total: recent.total } })));
+    const [view, children] = await Promise.all([records.overview(ctx.viewer, ref, NEW_ITEMS_SHOWN), records.children(ctx.viewer)]);
+    return html(reply, renderPage(OverviewPage({ lang: ctx.lang, path: ctx.path, session: ctx.session, overview: view, children, recent: view.recent })));
   }
 
   async function list(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, ref: SubjectRef, type: InfoType) {
