@@ -231,6 +231,8 @@ export const auditEntry = pgTable(
   (t) => [
     // "Who has read my record", newest first, within a period.
     index('audit_entry_subject_at_idx').on(t.subject, t.at),
+    // Statistics (src/admin/statistics): logins and reads per month/day are range scans of one kind.
+    index('audit_entry_kind_at_idx').on(t.kind, t.at),
     check('audit_entry_seq_positive', sql`${t.seq} >= 1`),
     check('audit_entry_kind_check', sql`${t.kind} in (${sqlList(AUDIT_KINDS)})`),
     check('audit_entry_actor_role_check', sql`${t.actorRole} in (${sqlList(AUDIT_ACTOR_ROLES)})`),
@@ -384,4 +386,116 @@ export const adminRole = pgTable(
     check('admin_role_role_check', sql`${t.role} in (${sqlList(ADMIN_ROLES)})`),
     check('admin_role_scope_check', sql`(${t.role} = 'careProviderAdmin') = (${t.regionCode} is not null)`),
   ],
+);
+
+// ---- Producer onboarding, agents and statistics (src/admin/onboarding, src/admin/statistics) ----
+
+export const CONNECTION_KINDS = ['new', 'addInformationTypes'] as const;
+export type ConnectionKind = (typeof CONNECTION_KINDS)[number];
+
+/** An agent (ombud): an organisation that connects care providers to Journalen through its own connection. */
+export const agent = pgTable('agent', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  name: text('name').notNull(),
+  /** Swedish organisation number, 10 digits. */
+  organisationNumber: text('organisation_number').notNull(),
+  /** The agent agreement with the operator (agentavtal). */
+  agreementReference: text('agreement_reference').notNull(),
+  /** Care providers (HSA-ids) the agent connects. */
+  careProviderHsaIds: text('care_provider_hsa_ids').array().notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * A producer connection: one source system's logical address, the contracts it offers and its
+ * endpoint per environment, moving through the onboarding steps (onboarding_step).
+ */
+export const producerConnection = pgTable(
+  'producer_connection',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    kind: text('kind').$type<ConnectionKind>().notNull(),
+    /** The region whose administrators may see and run it. */
+    regionCode: text('region_code')
+      .notNull()
+      .references(() => region.code),
+    careProviderHsaIds: text('care_provider_hsa_ids').array().notNull(),
+    /** A system of the catalogue, or null with `source_system_name` for a system not in it. */
+    sourceSystemId: text('source_system_id').references(() => ehrSystem.id),
+    sourceSystemName: text('source_system_name'),
+    agentId: bigint('agent_id', { mode: 'number' }).references(() => agent.id),
+    logicalAddress: text('logical_address').notNull(),
+    /** Contract versions offered, as responder namespaces. */
+    contracts: text('contracts').array().notNull(),
+    endpointSit: text('endpoint_sit'),
+    endpointQa: text('endpoint_qa'),
+    endpointProduction: text('endpoint_production'),
+    /** Swedish calendar dates (YYYY-MM-DD). */
+    appliedOn: text('applied_on').notNull(),
+    plannedProductionDate: text('planned_production_date'),
+    /** The newest conformance report run for it, passed or not (the step keeps the one that passed). */
+    lastVerification: jsonb('last_verification').$type<Record<string, unknown>>(),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('producer_connection_region_idx').on(t.regionCode),
+    index('producer_connection_address_idx').on(t.logicalAddress),
+    check('producer_connection_kind_check', sql`${t.kind} in (${sqlList(CONNECTION_KINDS)})`),
+    check('producer_connection_system_check', sql`${t.sourceSystemId} is not null or ${t.sourceSystemName} is not null`),
+  ],
+);
+
+/** One completed onboarding step: who, when, a note, and for verification the conformance report. */
+export const onboardingStep = pgTable(
+  'onboarding_step',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    connectionId: bigint('connection_id', { mode: 'number' })
+      .notNull()
+      .references(() => producerConnection.id),
+    step: text('step').notNull(),
+    doneBy: text('done_by').notNull(),
+    doneByName: text('done_by_name'),
+    doneAt: timestamp('done_at', { withTimezone: true }).notNull().defaultNow(),
+    note: text('note'),
+    report: jsonb('report').$type<Record<string, unknown>>(),
+  },
+  (t) => [unique('onboarding_step_unique').on(t.connectionId, t.step)],
+);
+
+/** A planned change in the registry (region + care level) tied to the producer connections it needs. */
+export const registryChangeConnection = pgTable(
+  'registry_change_connection',
+  {
+    regionCode: text('region_code')
+      .notNull()
+      .references(() => region.code),
+    careLevel: text('care_level').$type<RegistryCareLevel>().notNull(),
+    connectionId: bigint('connection_id', { mode: 'number' })
+      .notNull()
+      .references(() => producerConnection.id),
+  },
+  (t) => [primaryKey({ columns: [t.regionCode, t.careLevel, t.connectionId] })],
+);
+
+/**
+ * Producer calls per Swedish day, logical address and contract: counts and a latency histogram
+ * (bucket upper bounds in src/admin/statistics/producer-calls.ts), so p50/p95 come from a few
+ * rows per source and day however many calls there were. Upserted by the record service.
+ */
+export const producerCall = pgTable(
+  'producer_call',
+  {
+    day: text('day').notNull(),
+    logicalAddress: text('logical_address').notNull(),
+    contract: text('contract').notNull(),
+    systemName: text('system_name'),
+    calls: integer('calls').notNull(),
+    failures: integer('failures').notNull(),
+    latencyBuckets: integer('latency_buckets').array().notNull(),
+    totalMs: bigint('total_ms', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.logicalAddress, t.contract] })],
 );

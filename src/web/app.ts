@@ -4,6 +4,10 @@ import type { RelyingParty } from '../access/oidc.js';
 import type { SessionTimeouts } from '../access/sessions.js';
 import { registerRecordApi } from '../api/record.js';
 import type { RecordService } from '../record/service.js';
+import type { AggregatedRecord, RecordQuery } from '../aggregation/fetch-record.js';
+import { registerAdminOperationsPages } from './admin/operations-routes.js';
+import { registerAdminRulesPages } from './admin/routes.js';
+import { registerChartAndPrintPages } from './charts-print-routes.js';
 import { authPlugin } from './auth.js';
 import { NoticePage } from './pages/my-record.js';
 import { RECORD_WORDS } from './record-words.js';
@@ -38,6 +42,8 @@ export interface AppDeps {
     readonly publicUrl: string;
     readonly timeouts?: SessionTimeouts;
     readonly loginRateLimit?: number;
+    /** The live record sources, for the administrators' rules preview (issue 6); without it the preview is unavailable. */
+    readonly aggregate?: (query: RecordQuery) => Promise<AggregatedRecord>;
   };
 }
 
@@ -126,7 +132,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     });
     await app.register(registerRecordApi, { prefix: '/api/v1', db: deps.database.db, records });
-    await app.register(registerRecordPages, { records });
+    await app.register(registerRecordPages, { db: deps.database.db, records });
+    await app.register(registerAdminRulesPages, { db: deps.database.db, now, ...(deps.login.aggregate ? { aggregate: deps.login.aggregate } : {}) });
+    await app.register(registerAdminOperationsPages, { db: deps.database.db, now });
+    await app.register(registerChartAndPrintPages, { records });
   }
 
   return app;

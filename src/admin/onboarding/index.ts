@@ -1,0 +1,3 @@
+export * from './steps.js';
+export * from './workflow.js';
+export * from './agents.js';
