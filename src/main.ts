@@ -15,6 +15,7 @@ import { aggregateViaPlatform, NATIONAL_AGGREGATOR_LOGICAL_ADDRESS } from './agg
 import type { ContractVersion } from './contracts/types.js';
 import { startAggregatingPlatform } from './simulators/platform.js';
 import { seedDemoAdmins } from './admin/roles.js';
+import { recordSourceStatuses } from './admin/statistics/index.js';
 import { demoPersons } from './demo/persons.js';
 import { startDemoIdentityProvider } from './identity-provider/index.js';
 import { createRecordService } from './record/service.js';
@@ -100,7 +101,13 @@ async function start(): Promise<void> {
     const aggregator = createAggregator({ db: database.db, logger, describeSource: (address) => describe(address) });
     // Direct mode until the platform (if chosen) is known below.
     let aggregate: (q: RecordQuery) => Promise<AggregatedRecord> = aggregator.aggregateRecord;
-    const records = createRecordService({ db: database.db, register: simulatedRegister(population), aggregate: (q) => aggregate(q), handleKey: secret, logger });
+    // Each answer's source statuses feed the producer statistics; a failure there never stops a read.
+    const measured = async (q: RecordQuery) => {
+      const answer = await aggregate(q);
+      recordSourceStatuses(database.db, answer.sources, new Date()).catch((error: unknown) => logger.warn({ err: error }, 'producer statistics not recorded'));
+      return answer;
+    };
+    const records = createRecordService({ db: database.db, register: simulatedRegister(population), aggregate: measured, handleKey: secret, logger });
     const login = {
       records,
       relyingParty: createRelyingParty({ ...oidc, redirectUri: `${config.publicUrl}/auth/callback`, postLogoutRedirectUri: `${config.publicUrl}/utloggad` }),
