@@ -2,7 +2,7 @@
  * Direct-mode aggregation: the record of one patient, gathered live from every source system
  * that holds something about them.
  *
- *   1. FindContent in our own engagement index: one query per service domain wanted.
+ *   1. FindContent in our own engagement index: one query over every service domain wanted.
  *   2. Keep the engagements whose categorization is one of the wanted information types', and
  *      group them by logical address (= source system).
  *   3. One routing-table snapshot (one query) answers route and call authorization for every
@@ -25,12 +25,13 @@
 
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { CONTRACT_NAMES, type ContractName, type ContractRequest, type ContractVersion } from '../contracts/types.js';
 import type { Db } from '../db/connection.js';
+import { engagement as engagementTable } from '../db/schema.js';
 import type { InfoType, RecordItem } from '../domain/record.js';
-import { JOURNALEN_HSA_ID, type Engagement } from '../engagement-index/engagement.js';
-import { findContent } from '../engagement-index/store.js';
+import { JOURNALEN_HSA_ID } from '../engagement-index/engagement.js';
 import { loadRoutingTable, type RoutingEnvironment, type RoutingTable } from '../routing/store.js';
 import { CircuitBreakers, DEFAULT_COOL_DOWN_MS, DEFAULT_FAILURE_THRESHOLD, type Permit } from './circuit-breaker.js';
 import {
@@ -244,25 +245,24 @@ export async function aggregateRecord(deps: AggregationDeps, query: RecordQuery)
 
 const kindKey = (serviceDomain: string, categorization: string) => `${serviceDomain}\u001f${categorization}`;
 
-/** Logical address → the wanted contracts it holds something for. One FindContent per service domain. */
+/**
+ * Logical address → the wanted contracts it holds something for. FindContent over every wanted
+ * service domain at once (one query on the resident's index rather than one per domain), the
+ * categorizations filtered here, as AGP does.
+ */
 async function sourcesOf(db: Db, patientId: string, contracts: readonly WantedContract[]): Promise<Map<string, Set<ContractName>>> {
   const byKind = new Map<string, Set<ContractName>>();
-  const categorizationsByDomain = new Map<string, Set<string>>();
+  const domains = new Set<string>();
   for (const c of contracts) {
     for (const v of c.versions) {
       const key = kindKey(v.serviceDomain, v.categorization);
       byKind.set(key, (byKind.get(key) ?? new Set()).add(c.name));
-      categorizationsByDomain.set(v.serviceDomain, (categorizationsByDomain.get(v.serviceDomain) ?? new Set()).add(v.categorization));
+      domains.add(v.serviceDomain);
     }
   }
-  const found: Engagement[][] = [];
-  for (const [serviceDomain, categorizations] of categorizationsByDomain) {
-    // One categorization: let the index narrow it; several: one query, filtered here (as AGP does).
-    const only = categorizations.size === 1 ? [...categorizations][0] : undefined;
-    found.push(await findContent(db, { registeredResidentIdentification: patientId, serviceDomain, ...(only !== undefined ? { categorization: only } : {}) }));
-  }
+  const found = await findContentInDomains(db, patientId, [...domains]);
   const targets = new Map<string, Set<ContractName>>();
-  for (const engagement of found.flat()) {
+  for (const engagement of found) {
     const names = byKind.get(kindKey(engagement.serviceDomain, engagement.categorization));
     // An engagement pointing at this service itself would make it call itself.
     if (!names || engagement.logicalAddress === JOURNALEN_HSA_ID) continue;
@@ -271,6 +271,15 @@ async function sourcesOf(db: Db, patientId: string, contracts: readonly WantedCo
     targets.set(engagement.logicalAddress, set);
   }
   return targets;
+}
+
+/** FindContent's query (resident and service domain, on the same index) for several domains; only what the fan-out needs. */
+async function findContentInDomains(db: Db, patientId: string, serviceDomains: readonly string[]) {
+  if (serviceDomains.length === 0) return [];
+  return db
+    .select({ serviceDomain: engagementTable.serviceDomain, categorization: engagementTable.categorization, logicalAddress: engagementTable.logicalAddress })
+    .from(engagementTable)
+    .where(and(eq(engagementTable.registeredResidentIdentification, patientId), inArray(engagementTable.serviceDomain, serviceDomains)));
 }
 
 // ---- Routing -------------------------------------------------------------------------------------

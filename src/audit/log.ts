@@ -1,4 +1,4 @@
-import { desc, is, sql } from 'drizzle-orm';
+import { is, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/connection.js';
 import { AUDIT_ACTOR_ROLES, AUDIT_KINDS, type AuditActorRole, type AuditKind, auditEntry } from '../db/schema.js';
@@ -100,15 +100,12 @@ export async function appendAudit(db: Db, entry: AuditEntryInput): Promise<Audit
       async (tx) => {
         await tx.execute(sql`select set_config('lock_timeout', ${`${LOCK_TIMEOUT_MS}ms`}, true)`);
         await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`);
-        const [head] = await tx
-          .select({ seq: auditEntry.seq, hash: auditEntry.hash })
-          .from(auditEntry)
-          .orderBy(desc(auditEntry.seq))
-          .limit(1);
+        // The head and the database's clock in one statement (one round trip fewer per read).
+        const { head, now } = await headAndNow(tx);
         const fields: ChainedFields = {
           ...prepared,
           seq: (head?.seq ?? 0) + 1,
-          at: prepared.at ?? (await databaseNow(tx)),
+          at: prepared.at ?? now,
           prevHash: head?.hash ?? GENESIS_HASH,
         };
         const record: AuditRecord = { ...fields, hash: auditEntryHash(fields) };
@@ -187,14 +184,22 @@ function checkReadDetails(details: Record<string, unknown>): void {
   }
 }
 
-async function databaseNow(tx: Pick<Db, 'execute'>): Promise<Date> {
+/** The chain's head (none when the log is empty) and the database's clock, read in one statement. */
+async function headAndNow(tx: Pick<Db, 'execute'>): Promise<{ head: { seq: number; hash: string } | undefined; now: Date }> {
   // Whole milliseconds, so the Date written and the timestamptz read back are the same instant.
-  const result = (await tx.execute(sql`select floor(extract(epoch from clock_timestamp()) * 1000)::bigint::text as ms`)) as unknown as {
-    rows: { ms: string }[];
+  const result = (await tx.execute(sql`
+    select floor(extract(epoch from clock_timestamp()) * 1000)::bigint::text as ms, h.seq::text as seq, h.hash as hash
+    from (select 1) as one
+    left join lateral (select ${auditEntry.seq} as seq, ${auditEntry.hash} as hash from ${auditEntry} order by ${auditEntry.seq} desc limit 1) as h on true`)) as unknown as {
+    rows: { ms: string; seq: string | null; hash: string | null }[];
   };
-  const ms = Number(result.rows[0]?.ms);
+  const row = result.rows[0];
+  const ms = Number(row?.ms);
   if (!Number.isSafeInteger(ms)) throw new JournalenError('INTERNAL', 'the database clock could not be read');
-  return new Date(ms);
+  if (row?.seq == null || row.hash == null) return { head: undefined, now: new Date(ms) };
+  const seq = Number(row.seq);
+  if (!Number.isSafeInteger(seq)) throw new JournalenError('INTERNAL', 'the audit chain head could not be read');
+  return { head: { seq, hash: row.hash }, now: new Date(ms) };
 }
 
 function invalid(field: string, message: string): JournalenError {
