@@ -87,4 +87,29 @@ describeEachDatabase('web app', (getDb) => {
     expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
+
+  it('sheds load: beyond the requests in progress allowed, a quick 503 with the overloaded page', async () => {
+    const logger = createLogger({ level: 'silent' });
+    const busy = await buildApp({ database: getDb(), logger, maxInFlight: 0 });
+    try {
+      const page = await busy.inject({ method: 'GET', url: '/' });
+      expect(page.statusCode).toBe(503);
+      expect(page.headers['retry-after']).toBe('10');
+      expect(page.body).toContain('Tjänsten är hårt belastad');
+      const api = await busy.inject({ method: 'GET', url: '/api/v1/regions' });
+      expect(api.statusCode).toBe(503);
+      expect(api.json().code).toBe('JOURNALEN_OVERLOADED');
+      // Health still answers, so the load balancer can tell overloaded from dead.
+      expect((await busy.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    } finally {
+      await busy.close();
+    }
+    // Requests that ended give their place back.
+    const one = await buildApp({ database: getDb(), logger, maxInFlight: 1 });
+    try {
+      for (let i = 0; i < 3; i++) expect((await one.inject({ method: 'GET', url: '/api/v1/regions' })).statusCode).toBe(200);
+    } finally {
+      await one.close();
+    }
+  });
 });

@@ -33,6 +33,11 @@ export interface AppDeps {
   readonly logger: Logger;
   /** The clock, so tests can fix "now". */
   readonly now?: () => Date;
+  /**
+   * Requests in progress beyond which new ones get 503 and the "overloaded" page at once, rather
+   * than queueing until everyone times out. Default 256.
+   */
+  readonly maxInFlight?: number;
   /** Login and the record (issue 4); without it the app serves the public pages only. */
   readonly login?: {
     readonly records: RecordService;
@@ -81,6 +86,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const now = deps.now ?? (() => new Date());
+
+  // Load shedding: a record read holds a request open while the sources answer, so under a
+  // surge the honest answer is a quick "try again shortly", not a slow failure for everyone.
+  const maxInFlight = deps.maxInFlight ?? 256;
+  let inFlight = 0;
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url === '/health') return;
+    if (inFlight >= maxInFlight) {
+      void reply.header('retry-after', '10');
+      throw new JournalenError('OVERLOADED', 'the service is overloaded; try again in a little while');
+    }
+    inFlight++;
+    // 'close' comes for every response, also when the client gives up first.
+    reply.raw.once('close', () => inFlight--);
+  });
 
   await app.register(swagger, {
     openapi: {
