@@ -348,7 +348,7 @@ async function policiesByRegion(db: Db, at: Date): Promise<Map<RegionCode, Discl
  * Facts the contracts do not carry, from the HSA catalogue: the unit's specialty and whether it
  * is a ward. What the producer said wins; the catalogue only fills gaps.
  */
-function enrich(item: RecordItem, dir: CareDirectory): RecordItem {
+export function enrich(item: RecordItem, dir: CareDirectory): RecordItem {
   const unitId = item.careUnitHsaId ?? item.careUnit.hsaId;
   const unit = dir.unit(unitId);
   if (!unit && item.careUnitHsaId !== undefined) return item;

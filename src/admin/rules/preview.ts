@@ -1,3 +1,4 @@
+import { enrich } from '../../record/service.js';
 import { withAudit, type AuditActor } from '../../audit/index.js';
 import type { AggregatedRecord, RecordQuery, SourceStatus } from '../../aggregation/fetch-record.js';
 import type { Db } from '../../db/connection.js';
@@ -153,15 +154,3 @@ const NO_RULES: Decision = {
   constraints: [],
 };
 
-/** The catalogue's facts the contracts lack (specialty, ward), as the record service adds them. */
-function enrich(item: RecordItem, dir: CareDirectory): RecordItem {
-  const unitId = item.careUnitHsaId ?? item.careUnit.hsaId;
-  const unit = dir.unit(unitId);
-  if (!unit && item.careUnitHsaId !== undefined) return item;
-  return {
-    ...item,
-    ...(unitId !== undefined ? { careUnitHsaId: unitId } : {}),
-    ...(item.specialty === undefined && unit?.specialty ? { specialty: unit.specialty } : {}),
-    ...(item.inpatient === undefined && unit ? { inpatient: unit.inpatient } : {}),
-  };
-}
