@@ -128,10 +128,15 @@ export async function viewsPerRegion(db: Db, range: StatisticsRange): Promise<{ 
     )
     select day, region_code, count(*)::int as views from read group by grouping sets ((day, region_code), (region_code))
      order by day nulls first, region_code`);
-  const all = rows;
+  const perDay = rows.filter((r) => r.day !== null).map((r) => ({ day: r.day!, regionCode: r.region_code, views: suppress(Number(r.views)) }));
+  // Complementary suppression: beside its days, a region's total would give away a hidden day by
+  // subtraction, so a region with any hidden day has its total hidden too.
+  const withHiddenDay = new Set(perDay.filter((r) => r.views === null).map((r) => r.regionCode));
   return {
-    total: all.filter((r) => r.day === null).map((r) => ({ regionCode: r.region_code, views: suppress(Number(r.views)) })),
-    perDay: all.filter((r) => r.day !== null).map((r) => ({ day: r.day!, regionCode: r.region_code, views: suppress(Number(r.views)) })),
+    total: rows
+      .filter((r) => r.day === null)
+      .map((r) => ({ regionCode: r.region_code, views: withHiddenDay.has(r.region_code) ? null : suppress(Number(r.views)) })),
+    perDay,
   };
 }
 

@@ -75,6 +75,18 @@ describeEachDatabase('statistics aggregation', (getDb) => {
     ]);
   });
 
+  it('hides a region\'s total when one of its days is hidden, so no day can be worked out by subtraction', async () => {
+    // 5 more reads of region 12 on another day: that day and the sum (8) would reveal 14 January's 3.
+    for (let i = 0; i < 5; i++) {
+      await appendAudit(db(), { kind: 'recordRead', actor: { id: person(i), role: 'self' }, subject: person(i), details: { informationTypes: ['note'], sources: [{ careGiverHsaId: 'SE2321000016-R12A' }] }, at: at(`2026-01-20T0${i}:00:00Z`) });
+    }
+    const { total, perDay } = await viewsPerRegion(db(), range);
+    expect(perDay).toContainEqual({ day: '2026-01-20', regionCode: '12', views: 5 });
+    expect(perDay).toContainEqual({ day: '2026-01-14', regionCode: '12', views: null });
+    expect(total).toContainEqual({ regionCode: '12', views: null });
+    expect(total).toContainEqual({ regionCode: '05', views: 6 });
+  });
+
   it('adds producer calls into daily rows and reports availability and p50/p95 per source system', async () => {
     const status = (over: Partial<SourceStatus>): SourceStatus => ({ logicalAddress: 'SE2321000016-COSM', systemName: 'Cosmic', contract: 'GetDiagnosis', version: '2', infoType: 'diagnosis', status: 'answered', itemCount: 1, durationMs: 40, ...over }) as SourceStatus;
     const day = at('2026-01-20T09:00:00Z');
