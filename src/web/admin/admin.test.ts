@@ -43,7 +43,7 @@ describeEachDatabase('admin rules pages', (getDb) => {
   afterAll(async () => j?.close());
 
   const GETS = ['/admin', '/admin/regler', '/admin/regler/12', '/admin/regler/12/andra', '/admin/regler/12/forhandsgranska', '/admin/atkomst'];
-  const POSTS = ['/admin/regler/12/andra', '/admin/regler/12/aterstall', '/admin/regler/12/forhandsgranska', '/admin/atkomst/undantag', '/admin/atkomst/sparr'];
+  const POSTS = ['/admin/regler/12/andra', '/admin/regler/12/aterstall', '/admin/regler/12/forhandsgranska', '/admin/atkomst/undantag', '/admin/atkomst/sparr', '/admin/atkomst/forsegling'];
 
   it('refuses a resident without a role every admin page and every post', async () => {
     for (const path of GETS) expect((await as.resident.get(path)).status, path).toBe(403);
@@ -193,6 +193,57 @@ describeEachDatabase('admin rules pages', (getDb) => {
     expect(block.body).toContain('Vårdnadshavaren är spärrad.');
     const [entry] = await db.select().from(auditEntry).where(eq(auditEntry.kind, 'adminAction')).orderBy(desc(auditEntry.seq)).limit(1);
     expect(entry).toMatchObject({ subject: child, details: { action: 'guardianBlocked' } });
+  });
+});
+
+
+describeEachDatabase('admin: care seals', (getDb) => {
+  let j: Journalen;
+  beforeAll(async () => {
+    j = await startJournalen(getDb());
+  });
+  afterAll(async () => j?.close());
+
+  it("lets care seal a unit's or a provider's information for a resident, within the administrator's region; hidden from the resident at once", async () => {
+    const population = j.world.sources.population;
+    const resident = population.special('tolvan');
+    const reader = j.browser();
+    await j.logIn(reader, resident.personnummer);
+    const items = async () => (await reader.json('GET', '/api/v1/records/self/items?limit=200')).data.items as { careUnit: { hsaId: string }; careGiver: { hsaId: string }; region: { code: string } }[];
+    const before = await items();
+    expect(before.length).toBeGreaterThan(0);
+    const target = before[0]!;
+
+    const skane = j.browser();
+    const operator = j.browser();
+    await j.logIn(skane, demoAdminNumber(population, 'careProviderAdmin'));
+    await j.logIn(operator, demoAdminNumber(population, 'operator'));
+    const csrfOf = async (b: HttpBrowser) => /name="_csrf" value="([^"]+)"/.exec((await b.get('/admin/atkomst')).body)![1]!;
+    const skaneCsrf = await csrfOf(skane);
+    const operatorCsrf = await csrfOf(operator);
+
+    // Outside Skåne the Skåne administrator is refused; a period is the operator's.
+    if (target.region.code !== '12') {
+      expect((await skane.post('/admin/atkomst/forsegling', { _csrf: skaneCsrf, subject: resident.personnummer, sealKind: 'careUnit', sealUnit: target.careUnit.hsaId })).status).toBe(403);
+    }
+    expect((await skane.post('/admin/atkomst/forsegling', { _csrf: skaneCsrf, subject: resident.personnummer, sealKind: 'period', sealFrom: '2000-01-01' })).status).toBe(403);
+    const bad = await operator.post('/admin/atkomst/forsegling', { _csrf: operatorCsrf, subject: '123', sealKind: 'careUnit', sealUnit: 'nope' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain('Ange ett giltigt personnummer');
+    expect((await operator.post('/admin/atkomst/forsegling', { subject: resident.personnummer, sealKind: 'careUnit', sealUnit: target.careUnit.hsaId })).status).toBe(403);
+
+    const sealed = await operator.post('/admin/atkomst/forsegling', { _csrf: operatorCsrf, subject: resident.personnummer, sealKind: 'careUnit', sealUnit: target.careUnit.hsaId });
+    expect(sealed.body).toContain('Informationen är förseglad.');
+    const after = await items();
+    expect(after.some((i) => i.careUnit.hsaId === target.careUnit.hsaId)).toBe(false);
+    expect(after.length).toBeLessThan(before.length);
+
+    await operator.post('/admin/atkomst/forsegling', { _csrf: operatorCsrf, subject: resident.personnummer, sealKind: 'careGiver', sealProvider: target.careGiver.hsaId });
+    expect((await items()).some((i) => i.careGiver.hsaId === target.careGiver.hsaId)).toBe(false);
+    // The resident is told there are care seals, not which.
+    expect((await reader.json('GET', '/api/v1/records/self/seals')).data).toMatchObject({ account: false, careSeals: 2 });
+    const [entry] = await getDb().db.select().from(auditEntry).where(eq(auditEntry.kind, 'sealChanged')).orderBy(desc(auditEntry.seq)).limit(1);
+    expect(entry).toMatchObject({ subject: resident.personnummer, actorRole: 'administrator' });
   });
 });
 

@@ -306,6 +306,7 @@ function firstControl(field: string): string {
     : field === 'unsigned_kind' ? UNSIGNED_KINDS[0]
     : field === 'effective' ? 'now'
     : field === 'kind' ? 'earlyOwnAccess'
+    : field === 'sealKind' ? 'careUnit'
     : field === 'shown' || /^scoped_\d+_types$/.test(field) ? INFO_TYPES[0]
     : /^scoped_\d+_inpatient$/.test(field) ? INPATIENT_CHOICES[0]
     : field.endsWith('_kind') ? DELAY_KINDS[0]
@@ -638,16 +639,20 @@ export function PreviewPage(props: {
 
 // --- Access: exceptions and blocks ---------------------------------------------------------
 
-export function AccessPage(props: { lang: Lang; session: AdminSession; canWrite: boolean; regions: 'all' | readonly RegionCode[]; values: FormValues; errors: FieldErrors; form?: 'exception' | 'block'; done?: 'exception' | 'block'; status?: number }) {
+export function AccessPage(props: { lang: Lang; session: AdminSession; canWrite: boolean; regions: 'all' | readonly RegionCode[]; values: FormValues; errors: FieldErrors; form?: 'exception' | 'block' | 'seal'; done?: 'exception' | 'block' | 'seal'; status?: number }) {
   const { lang, session, canWrite, values, errors, form, done } = props;
   const t = say(lang);
   const title = t('Undantag och spärrar', 'Exceptions and blocks');
-  const errs = (which: 'exception' | 'block') => (form === which ? errors : new Map());
-  const vals = (which: 'exception' | 'block') => (form === which ? values : {});
+  const errs = (which: 'exception' | 'block' | 'seal') => (form === which ? errors : new Map());
+  const vals = (which: 'exception' | 'block' | 'seal') => (form === which ? values : {});
   return (
     <AdminLayout lang={lang} title={title} path="/admin/atkomst" session={session}>
       <h1>{title}</h1>
-      {done ? <p className="notice info" role="status">{done === 'exception' ? t('Undantaget är sparat.', 'The exception is saved.') : t('Vårdnadshavaren är spärrad.', 'The guardian is blocked.')}</p> : null}
+      {done ? (
+        <p className="notice info" role="status">
+          {done === 'exception' ? t('Undantaget är sparat.', 'The exception is saved.') : done === 'block' ? t('Vårdnadshavaren är spärrad.', 'The guardian is blocked.') : t('Informationen är förseglad.', 'The information is sealed.')}
+        </p>
+      ) : null}
       {!canWrite ? (
         <p>{t('Din roll kan inte ändra undantag eller spärrar.', 'Your role cannot change exceptions or blocks.')}</p>
       ) : (
@@ -678,6 +683,19 @@ export function AccessPage(props: { lang: Lang; session: AdminSession; canWrite:
             <TextField name="child" label={t('Barnets personnummer', 'The child’s personal identity number')} values={vals('block')} errors={errs('block')} lang={lang} />
             <TextField name="careUnit" label={t('Beslutande vårdenhet (HSA-id)', 'Deciding care unit (HSA-id)')} values={vals('block')} errors={errs('block')} lang={lang} />
             <div className="actions"><button type="submit">{t('Spärra vårdnadshavaren', 'Block the guardian')}</button></div>
+          </form>
+          <h2 id="forsegling">{t('Försegla information för en invånare', 'Seal information for a resident')}</h2>
+          <p>{t('Förseglad information visas inte för någon i Journalen, inte heller för invånaren själv. En vårdgivare förseglar en vårdenhets eller sin egen information; en period förseglas av den nationella förvaltningen.', 'Sealed information is shown to nobody in Journalen, the resident included. A care provider seals a care unit’s or its own information; a period is sealed by the national operator.')}</p>
+          <ErrorSummary errors={errs('seal')} lang={lang} />
+          <form method="post" action={withLang('/admin/atkomst/forsegling', lang)} noValidate aria-labelledby="forsegling">
+            <input type="hidden" name="_csrf" value={session.csrf} />
+            <TextField name="subject" label={t('Invånarens personnummer', 'The resident’s personal identity number')} values={vals('seal')} errors={errs('seal')} lang={lang} />
+            <Radios name="sealKind" legend={t('Vad ska förseglas?', 'What is sealed?')} options={['careUnit', 'careGiver', 'period'] as const} words={{ careUnit: { sv: 'En vårdenhets information', en: 'A care unit’s information' }, careGiver: { sv: 'En vårdgivares information', en: 'A care provider’s information' }, period: { sv: 'En period', en: 'A period' } }} values={vals('seal')} errors={errs('seal')} lang={lang} />
+            <TextField name="sealUnit" label={t('Vårdenhet (HSA-id), för en vårdenhet', 'Care unit (HSA-id), for a care unit')} values={vals('seal')} errors={errs('seal')} lang={lang} />
+            <TextField name="sealProvider" label={t('Vårdgivare (HSA-id), för en vårdgivare', 'Care provider (HSA-id), for a care provider')} values={vals('seal')} errors={errs('seal')} lang={lang} />
+            <TextField name="sealFrom" type="date" label={t('Från och med, för en period', 'From, for a period')} values={vals('seal')} errors={errs('seal')} lang={lang} />
+            <TextField name="sealTo" type="date" label={t('Till och med (tomt: tills vidare), för en period', 'Until (empty: open-ended), for a period')} values={vals('seal')} errors={errs('seal')} lang={lang} />
+            <div className="actions"><button type="submit">{t('Försegla', 'Seal')}</button></div>
           </form>
         </>
       )}

@@ -12,7 +12,7 @@ import { findRegion, REGION_CODES, region as regionOf, type RegionCode } from '.
 import { parseIsoDate, swedishDate, type IsoDate } from '../../domain/time.js';
 import { isJournalenError, JournalenError } from '../../errors/index.js';
 import { loadCareDirectory } from '../../record/directory.js';
-import { addAccessException, blockGuardian } from '../../record/protections.js';
+import { addAccessException, addCareSeal, blockGuardian } from '../../record/protections.js';
 import { csrfToken, requireSession } from '../auth.js';
 import { pickLang, withLang, type Lang } from '../i18n.js';
 import { renderPage } from '../layout.js';
@@ -202,7 +202,7 @@ export const registerAdminRulesPages: FastifyPluginAsync<AdminRulesOptions> = as
 
   // --- Exceptions for 13-15 year olds, blocked guardians ---
 
-  const accessPage = (reply: FastifyReply, lang: Lang, ctx: AdminContext, extra: { values?: FormValues; errors?: FieldErrors; form?: 'exception' | 'block'; done?: 'exception' | 'block' } = {}, status = 200) => {
+  const accessPage = (reply: FastifyReply, lang: Lang, ctx: AdminContext, extra: { values?: FormValues; errors?: FieldErrors; form?: AccessForm; done?: AccessForm } = {}, status = 200) => {
     const regions = regionsAllowed(ctx.grants, 'write');
     return html(
       reply.code(status),
@@ -214,7 +214,7 @@ export const registerAdminRulesPages: FastifyPluginAsync<AdminRulesOptions> = as
     const redirect = loginFirst(request, reply);
     if (redirect) return redirect;
     const ctx = await anyAdmin(request);
-    const done = request.query.klart === 'undantag' ? 'exception' : request.query.klart === 'sparr' ? 'block' : undefined;
+    const done = request.query.klart === 'undantag' ? 'exception' : request.query.klart === 'sparr' ? 'block' : request.query.klart === 'forsegling' ? 'seal' : undefined;
     return accessPage(reply, pickLang(request.query), ctx, done ? { done } : {});
   });
 
@@ -283,7 +283,58 @@ export const registerAdminRulesPages: FastifyPluginAsync<AdminRulesOptions> = as
     await blockGuardian(db, ctx.actor, { guardian, child });
     return reply.redirect(withLang('/admin/atkomst?klart=sparr', lang), 303);
   });
+
+  /**
+   * Care seals (försegling) a care unit's or a care provider's information, or a period, for one
+   * resident: hidden from everyone reading the record, the resident included. A care provider
+   * administrator seals within its region; a period covers every provider, so only operators.
+   */
+  app.post<{ Body: Body }>('/admin/atkomst/forsegling', { preHandler: app.csrfProtection }, async (request, reply) => {
+    const ctx = await writer(request);
+    const lang = pickLang(request.query);
+    const values = (request.body ?? {}) as FormValues;
+    const errors: FieldErrors = new Map();
+    const subject = person(values, 'subject', errors);
+    const kind = one(values.sealKind);
+    let seal: Parameters<typeof addCareSeal>[2] | undefined;
+    if (kind === 'careUnit') {
+      const careUnit = one(values.sealUnit);
+      const unitErrors: FieldErrors = new Map();
+      await unitRegion(ctx, careUnit, unitErrors);
+      const problem = unitErrors.get('careUnit');
+      if (problem) errors.set('sealUnit', problem);
+      if (subject && !problem) seal = { kind: 'careUnit', subject, careUnitHsaId: careUnit, setBy: 'care' };
+    } else if (kind === 'careGiver') {
+      const careGiver = one(values.sealProvider);
+      const regionCode = isHsaId(careGiver) ? (await loadCareDirectory(db)).provider(careGiver)?.regionCode ?? undefined : undefined;
+      if (!regionCode) {
+        errors.set('sealProvider', { sv: 'Ange en vårdgivare i katalogen med dess HSA-id.', en: 'Enter a care provider in the directory by its HSA-id.' });
+      } else if (!allows(ctx.grants, { action: 'write', regionCode })) {
+        throw new JournalenError('FORBIDDEN', 'your role does not cover this care provider’s region', { sv: 'Din roll gäller inte vårdgivarens region.' });
+      } else if (subject) {
+        seal = { kind: 'careGiver', subject, careGiverHsaId: careGiver, setBy: 'care' };
+      }
+    } else if (kind === 'period') {
+      if (!allows(ctx.grants, { action: 'write' })) {
+        throw new JournalenError('FORBIDDEN', 'a period seal covers every care provider; only the national operator sets one', { sv: 'En försegling av en period gäller alla vårdgivare och görs av den nationella förvaltningen.' });
+      }
+      const from = parseIsoDate(one(values.sealFrom));
+      const toText = one(values.sealTo);
+      const to = toText === '' ? undefined : parseIsoDate(toText);
+      if (!from) errors.set('sealFrom', { sv: 'Ange ett datum som ÅÅÅÅ-MM-DD.', en: 'Enter a date as YYYY-MM-DD.' });
+      if (to === null) errors.set('sealTo', { sv: 'Ange ett datum som ÅÅÅÅ-MM-DD, eller lämna tomt.', en: 'Enter a date as YYYY-MM-DD, or leave it empty.' });
+      else if (to && from && to < from) errors.set('sealTo', { sv: 'Slutdatumet kan inte vara före startdatumet.', en: 'The end date cannot be before the start date.' });
+      if (subject && from && to !== null && !errors.has('sealTo')) seal = { kind: 'period', subject, from, ...(to ? { to } : {}), setBy: 'care' };
+    } else {
+      errors.set('sealKind', { sv: 'Välj vad som ska förseglas.', en: 'Choose what to seal.' });
+    }
+    if (errors.size > 0 || !seal) return accessPage(reply, lang, ctx, { values, errors, form: 'seal' }, 400);
+    await addCareSeal(db, ctx.actor, seal);
+    return reply.redirect(withLang('/admin/atkomst?klart=forsegling', lang), 303);
+  });
 };
+
+type AccessForm = 'exception' | 'block' | 'seal';
 
 const inForceNumber = (versions: readonly StoredVersion[]) => versions.find((v) => v.status === 'inForce' && v.policy !== null)?.version ?? null;
 

@@ -85,6 +85,12 @@ export function fieldLabel(field: string, lang: Lang): string {
     validFrom: t('Gäller från', 'Valid from'),
     validTo: t('Gäller till och med', 'Valid until'),
     form: t('Formuläret', 'The form'),
+    subject: t('Invånarens personnummer', 'The resident’s personal identity number'),
+    sealKind: t('Vad ska förseglas?', 'What is sealed?'),
+    sealUnit: t('Vårdenhet (HSA-id)', 'Care unit (HSA-id)'),
+    sealProvider: t('Vårdgivare (HSA-id)', 'Care provider (HSA-id)'),
+    sealFrom: t('Från och med', 'From'),
+    sealTo: t('Till och med', 'Until'),
   };
   if (fixed[field]) return fixed[field];
   for (const r of RESULT_INFO_TYPES) {
