@@ -114,6 +114,7 @@ async function start(): Promise<void> {
       secret,
       publicUrl: config.publicUrl,
       aggregate: (q: RecordQuery) => aggregate(q),
+      register: simulatedRegister(population),
       timeouts: { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionAbsoluteHours * 3_600_000 },
     };
     const app = opened('http', await buildApp({ database, logger, login }));

@@ -29,6 +29,8 @@ export interface AccessLogOptions {
   readonly cursor?: string | null;
   /** Which kinds of entry; default the reads (recordRead, itemRead). */
   readonly kinds?: readonly AuditKind[];
+  /** Only entries by actors in these roles; default all. */
+  readonly actorRoles?: readonly AuditActorRole[];
 }
 
 export interface AccessLogSource {
@@ -75,6 +77,7 @@ export async function readAccessLog(db: Db, subject: string, options: AccessLogO
   const after = options.cursor === undefined || options.cursor === null ? undefined : decodeCursor(options.cursor);
 
   const conditions: (SQL | undefined)[] = [eq(auditEntry.subject, subject), inArray(auditEntry.kind, [...kinds])];
+  if (options.actorRoles !== undefined) conditions.push(inArray(auditEntry.actorRole, [...options.actorRoles]));
   if (from !== undefined) conditions.push(gte(auditEntry.at, from));
   if (to !== undefined) conditions.push(lt(auditEntry.at, to));
   if (after !== undefined) {

@@ -95,13 +95,20 @@ export interface RecordFilters {
   readonly text?: string;
 }
 
+/**
+ * What a viewer is told about one (source × contract): which system and region, and whether it
+ * answered. Counts, reasons and dropped items stay with the operators (logs, statistics): a count
+ * taken before the access and disclosure rules would announce what the rules hide.
+ */
+export type ViewerSourceStatus = Pick<SourceStatus, 'logicalAddress' | 'systemName' | 'regionNames' | 'contract' | 'version' | 'infoType' | 'status'>;
+
 export interface RecordView {
   readonly subject: SubjectInfo;
   readonly access: { readonly scope: 'whole' | 'careUnits'; readonly reason: Reason };
   /** Newest first, after the filters. */
   readonly items: readonly ShownItem[];
   readonly withheld: readonly WithheldItem[];
-  readonly sources: readonly SourceStatus[];
+  readonly sources: readonly ViewerSourceStatus[];
   readonly choices: ViewerChoices;
   readonly generatedAt: Date;
 }
@@ -227,12 +234,13 @@ export function createRecordService(deps: RecordServiceDeps) {
     return {
       subject,
       decision,
+      allSources: aggregated.sources,
       view: {
         subject: info,
         access: { scope: decision.allowed && decision.scope === 'careUnits' ? ('careUnits' as const) : ('whole' as const), reason: decision.reason },
         items,
         withheld: applyWithheldFilters(withheld, filters),
-        sources: aggregated.sources,
+        sources: viewerSources(aggregated.sources, shown, decision.allowed && decision.scope === 'careUnits', protections.seals.some((p) => p.kind !== 'account')),
         choices,
         generatedAt: at,
       } satisfies RecordView,
@@ -285,15 +293,15 @@ export function createRecordService(deps: RecordServiceDeps) {
      * page, and is committed before the page is returned.
      */
     async read(viewer: Viewer, ref: SubjectRef, filters: RecordFilters = {}, page?: { offset: number; limit: number }): Promise<RecordView & { total: number }> {
-      const { subject, decision, view } = await gather(viewer, ref, filters);
+      const { subject, decision, view, allSources } = await gather(viewer, ref, filters);
       const items = page ? view.items.slice(page.offset, page.offset + page.limit) : view.items;
       const result = { ...view, items, total: view.items.length };
-      return withAudit(deps.db, readEntry('recordRead', actorOf(viewer, decision), subject, items, view.sources), () => result);
+      return withAudit(deps.db, readEntry('recordRead', actorOf(viewer, decision), subject, items, allSources), () => result);
     },
 
     /** Counts, the latest item per information type, what is new, and every source's status; audited. */
     async overview(viewer: Viewer, ref: SubjectRef, newest = 8): Promise<RecordOverview> {
-      const { subject, decision, view } = await gather(viewer, ref, {});
+      const { subject, decision, view, allSources } = await gather(viewer, ref, {});
       const recentFrom = swedishDate(new Date(view.generatedAt.getTime() - RECENT_DAYS * 86_400_000));
       const types = INFO_TYPES.map((infoType) => {
         const ofType = view.items.filter((s) => s.item.infoType === infoType);
@@ -309,17 +317,17 @@ export function createRecordService(deps: RecordServiceDeps) {
       // The entry names what the page shows: the latest of each type and the new items.
       const shown = [...new Set([...types.flatMap((t) => (t.latest ? [t.latest] : [])), ...recent.items])];
       const { items: _all, ...rest } = view;
-      return withAudit(deps.db, readEntry('recordRead', actorOf(viewer, decision), subject, shown, view.sources), () => ({ ...rest, types, recent }));
+      return withAudit(deps.db, readEntry('recordRead', actorOf(viewer, decision), subject, shown, allSources), () => ({ ...rest, types, recent }));
     },
 
     /** One item by key, with its full content; audited as an item read. NOT_FOUND when not shown. */
     async item(viewer: Viewer, ref: SubjectRef, key: string): Promise<{ view: Omit<RecordView, 'items' | 'withheld'>; item: ShownItem }> {
       const parsed = parseItemKey(key);
-      const { subject, decision, view } = await gather(viewer, ref, { infoTypes: [parsed.infoType] });
+      const { subject, decision, view, allSources } = await gather(viewer, ref, { infoTypes: [parsed.infoType] });
       const found = view.items.find((s) => s.key === key);
       if (!found) throw new JournalenError('NOT_FOUND', 'no such item in the record, or it is not shown');
       const { items: _i, withheld: _w, ...rest } = view;
-      return withAudit(deps.db, readEntry('itemRead', actorOf(viewer, decision), subject, [found], view.sources), () => ({ view: rest, item: found }));
+      return withAudit(deps.db, readEntry('itemRead', actorOf(viewer, decision), subject, [found], allSources), () => ({ view: rest, item: found }));
     },
   };
 }
@@ -330,6 +338,27 @@ export type RecordService = ReturnType<typeof createRecordService>;
 function loginIdentity(number: string): LoginIdentity {
   const parsed = tryParsePersonalIdentity(number);
   return parsed.ok ? { kind: parsed.value.kind, normalized: parsed.value.normalized } : { kind: 'reservnummer', value: number };
+}
+
+/**
+ * The sources a viewer is told about. Normally every one, so the page can say what is missing.
+ * When only some care units may be read (a 13-15 year old's exception) or care has sealed some of
+ * the record, the very list of systems and regions asked would tell where care was given: then
+ * only the sources that contributed something shown are named.
+ */
+function viewerSources(sources: readonly SourceStatus[], shown: readonly ShownItem[], unitScoped: boolean, careSealed: boolean): ViewerSourceStatus[] {
+  const strip = (s: SourceStatus): ViewerSourceStatus => ({
+    logicalAddress: s.logicalAddress,
+    ...(s.systemName !== undefined ? { systemName: s.systemName } : {}),
+    ...(s.regionNames !== undefined ? { regionNames: s.regionNames } : {}),
+    contract: s.contract,
+    version: s.version,
+    infoType: s.infoType,
+    status: s.status,
+  });
+  if (!unitScoped && !careSealed) return sources.map(strip);
+  const contributed = new Set(shown.map((s) => `${s.item.sourceSystemHsaId}|${s.item.infoType}`));
+  return sources.filter((s) => contributed.has(`${s.logicalAddress}|${s.infoType}`)).map(strip);
 }
 
 function safeAge(person: RegisterPerson, at: Date): number | null {

@@ -60,6 +60,7 @@ export async function startJournalen(
       secret,
       publicUrl: APP_ORIGIN,
       aggregate: aggregator.aggregateRecord,
+      register: simulatedRegister(population),
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       ...(options.loginRateLimit ? { loginRateLimit: options.loginRateLimit } : {}),
     },

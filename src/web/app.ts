@@ -1,6 +1,7 @@
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import type { RelyingParty } from '../access/oidc.js';
+import type { PopulationRegister } from '../access/register.js';
 import type { SessionTimeouts } from '../access/sessions.js';
 import { registerRecordApi } from '../api/record.js';
 import type { RecordService } from '../record/service.js';
@@ -49,6 +50,8 @@ export interface AppDeps {
     readonly loginRateLimit?: number;
     /** The live record sources, for the administrators' rules preview (issue 6); without it the preview is unavailable. */
     readonly aggregate?: (query: RecordQuery) => Promise<AggregatedRecord>;
+    /** The population register, for the preview's refusals. */
+    readonly register?: PopulationRegister;
   };
 }
 
@@ -153,7 +156,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await app.register(registerRecordApi, { prefix: '/api/v1', db: deps.database.db, records });
     await app.register(registerRecordPages, { db: deps.database.db, records });
-    await app.register(registerAdminRulesPages, { db: deps.database.db, now, ...(deps.login.aggregate ? { aggregate: deps.login.aggregate } : {}) });
+    await app.register(registerAdminRulesPages, {
+      db: deps.database.db,
+      now,
+      ...(deps.login.aggregate ? { aggregate: deps.login.aggregate } : {}),
+      ...(deps.login.register ? { register: deps.login.register } : {}),
+    });
     await app.register(registerAdminOperationsPages, { db: deps.database.db, now });
     await app.register(registerChartAndPrintPages, { records });
   }

@@ -11,7 +11,9 @@ import { fromSwedishWallClock, type IsoDate } from '../../domain/time.js';
 import { JOURNALEN_HSA_ID } from '../../engagement-index/engagement.js';
 import { JournalenError } from '../../errors/index.js';
 import { loadCareDirectory, type CareDirectory } from '../../record/directory.js';
-import { loadChoices } from '../../record/protections.js';
+import { loadChoices, loadProtections } from '../../record/protections.js';
+import { itemAccess, type AccessDecision } from '../../access/policy.js';
+import type { PopulationRegister } from '../../access/register.js';
 import { policyInForce } from '../../registry/policies.js';
 import { diffPolicies, type ClauseChange } from './diff.js';
 import { validatePolicy } from './schema.js';
@@ -31,6 +33,8 @@ import { validatePolicy } from './schema.js';
 export interface PreviewDeps {
   readonly db: Db;
   readonly aggregate: (query: RecordQuery) => Promise<AggregatedRecord>;
+  /** The population register: a preview never reads the record of someone protected or deceased. */
+  readonly register: PopulationRegister;
   /** Default: read fresh from the database. */
   readonly directory?: () => Promise<CareDirectory>;
 }
@@ -83,6 +87,16 @@ export async function previewDraft(deps: PreviewDeps, input: PreviewInput): Prom
   // Midday: well inside the Swedish calendar day D, whatever the rules' times of day.
   const at = fromSwedishWallClock(y, m, d, 12);
 
+  // What protects the record protects it from administrators too: protected identity, death and
+  // an account seal refuse the preview; care's seals of units, providers and periods hide items.
+  const [person, protections] = await Promise.all([deps.register.person(subject), loadProtections(deps.db, subject)]);
+  if (!person || person.protectedIdentity || person.deceasedOn !== undefined || protections.seals.some((x) => x.kind === 'account')) {
+    throw new JournalenError('FORBIDDEN', 'this resident\'s record cannot be previewed (unknown, protected, deceased or sealed)', {
+      sv: 'Den här invånarens journal kan inte förhandsgranskas (okänd, skyddad, avliden eller förseglad).',
+    });
+  }
+  const reading: AccessDecision = { allowed: true, scope: 'whole', subject, relation: 'self', reason: { code: 'OWN_RECORD', sv: '', en: '' }, basis: 'OWN_RECORD' };
+
   const [inForce, record, dir, choices] = await Promise.all([
     policyInForce(deps.db, input.regionCode, at),
     deps.aggregate({ patientId: subject, infoTypes: INFO_TYPES, consumerHsaId: JOURNALEN_HSA_ID }),
@@ -99,8 +113,9 @@ export async function previewDraft(deps: PreviewDeps, input: PreviewInput): Prom
   for (const raw of record.items) {
     const provider = dir.provider(raw.careGiver.hsaId);
     if (provider?.regionCode !== input.regionCode) continue;
-    items++;
     const item = enrich(raw, dir);
+    if (!itemAccess(reading, item, protections.seals).allowed) continue;
+    items++;
     // No valid rules in force means nothing of the region is shown today (the record service's rule).
     const before: Decision = inForce ? evaluate(item, inForce.policy, choices, at) : NO_RULES;
     const after = evaluate(item, draft, choices, at);
@@ -125,13 +140,26 @@ export async function previewDraft(deps: PreviewDeps, input: PreviewInput): Prom
     otherwiseChanged,
     sources: record.sources,
   };
+  // A read of the resident's record by an administrator: in the resident's access log like any read.
+  const seen = new Map<string, { careGiverHsaId?: string; careGiverName?: string; careUnitHsaId?: string; careUnitName?: string }>();
+  for (const { item } of [...newlyShown, ...newlyHidden, ...otherwiseChanged]) {
+    seen.set(`${item.careGiver.hsaId}|${item.careUnit.hsaId}`, {
+      ...(item.careGiver.hsaId ? { careGiverHsaId: item.careGiver.hsaId } : {}),
+      ...(item.careGiver.name ? { careGiverName: item.careGiver.name } : {}),
+      ...(item.careUnit.hsaId ? { careUnitHsaId: item.careUnit.hsaId } : {}),
+      ...(item.careUnit.name ? { careUnitName: item.careUnit.name } : {}),
+    });
+  }
+  const listed = [...newlyShown, ...newlyHidden, ...otherwiseChanged];
   return withAudit(
     deps.db,
     {
-      kind: 'adminAction',
+      kind: 'recordRead',
       actor: input.actor,
       subject,
       details: {
+        informationTypes: INFO_TYPES.filter((t) => listed.some((e) => e.item.infoType === t)),
+        sources: [...seen.values()],
         action: 'rulesPreview',
         regionCode: input.regionCode,
         regionName: regionOf(input.regionCode).name,

@@ -150,8 +150,14 @@ describeEachDatabase('admin rules pages', (getDb) => {
     expect(shown).toBe(0);
     expect(hidden).toBeGreaterThan(0);
     expect(page.body).toContain('visar inte signerade anteckningar');
-    const [entry] = await db.select().from(auditEntry).where(eq(auditEntry.kind, 'adminAction')).orderBy(desc(auditEntry.seq)).limit(1);
+    // The preview is a read of Tolvan's record: in his access log, by an administrator.
+    const [entry] = await db.select().from(auditEntry).where(eq(auditEntry.kind, 'recordRead')).orderBy(desc(auditEntry.seq)).limit(1);
     expect(entry).toMatchObject({ actorRole: 'administrator', subject: TOLVAN, details: { action: 'rulesPreview', regionCode: '12', newlyHidden: hidden } });
+    // A record that protection covers is not previewed at all.
+    const protectedChild = j.world.sources.population.special('protectedChild').personnummer;
+    const refused = await post(as.skane, '/admin/regler/12/andra', { ...base, _csrf: csrf.skane!, action: 'preview', signed_kind: 'never', personnummer: protectedChild, date: '' });
+    expect(refused.status).toBe(403);
+    expect(refused.body).not.toContain('Döljs med utkastet');
     // The reverse: from "never" back to directly shows them again (a saved pending version previewed on its own page).
     const future = new Date(Date.now() + 7 * 86_400_000);
     const day = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' }).format(future);

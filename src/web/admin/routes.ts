@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { PopulationRegister } from '../../access/register.js';
 import { diffPolicies, sameSubstance } from '../../admin/rules/diff.js';
 import { previewDraft, type PreviewResult } from '../../admin/rules/preview.js';
 import { listVersions, createVersion, restoreVersion, type StoredVersion } from '../../admin/rules/versions.js';
@@ -30,12 +31,14 @@ export interface AdminRulesOptions {
   readonly db: Db;
   /** The record's live sources, for the preview; without it the preview says it is unavailable. */
   readonly aggregate?: (query: RecordQuery) => Promise<AggregatedRecord>;
+  /** The population register, so a preview refuses protected, deceased and unknown residents. */
+  readonly register?: PopulationRegister;
   readonly now: () => Date;
 }
 
 type Body = FormValues & { _csrf?: string };
 
-export const registerAdminRulesPages: FastifyPluginAsync<AdminRulesOptions> = async (app, { db, aggregate, now }) => {
+export const registerAdminRulesPages: FastifyPluginAsync<AdminRulesOptions> = async (app, { db, aggregate, register, now }) => {
   const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
   const sessionOf = (reply: FastifyReply, ctx: AdminContext) => ({ name: ctx.name, csrf: csrfToken(reply) });
 
@@ -147,9 +150,9 @@ export const registerAdminRulesPages: FastifyPluginAsync<AdminRulesOptions> = as
 
     if (action === 'preview') {
       const input = previewInput(values, errors, now());
-      if (!aggregate) errors.set('form', { sv: 'Förhandsgranskning är inte tillgänglig här: tjänsten saknar kontakt med källsystemen.', en: 'Preview is not available here: the service has no connection to the source systems.' });
-      if (errors.size > 0 || !parsed.draft || !input || !aggregate) return render(400);
-      const result = await previewDraft({ db, aggregate }, { actor: ctx.actor, regionCode: code, personnummer: input.personnummer, date: input.date, draft: parsed.draft, draftLabel: 'edit form' });
+      if (!aggregate || !register) errors.set('form', { sv: 'Förhandsgranskning är inte tillgänglig här: tjänsten saknar kontakt med källsystemen.', en: 'Preview is not available here: the service has no connection to the source systems.' });
+      if (errors.size > 0 || !parsed.draft || !input || !aggregate || !register) return render(400);
+      const result = await previewDraft({ db, aggregate, register }, { actor: ctx.actor, regionCode: code, personnummer: input.personnummer, date: input.date, draft: parsed.draft, draftLabel: 'edit form' });
       return render(200, result);
     }
 
@@ -192,9 +195,9 @@ export const registerAdminRulesPages: FastifyPluginAsync<AdminRulesOptions> = as
     const input = previewInput(values, errors, now());
     const chosen = versions.find((v) => String(v.version) === one(values.version) && v.policy !== null);
     if (!chosen) errors.set('version', { sv: 'Välj en giltig version.', en: 'Choose a valid version.' });
-    if (!aggregate) errors.set('form', { sv: 'Förhandsgranskning är inte tillgänglig här: tjänsten saknar kontakt med källsystemen.', en: 'Preview is not available here: the service has no connection to the source systems.' });
-    if (errors.size > 0 || !input || !chosen || !aggregate) return render(400);
-    const result = await previewDraft({ db, aggregate }, { actor: ctx.actor, regionCode: code, personnummer: input.personnummer, date: input.date, draft: chosen.policy, draftLabel: `version ${chosen.version}` });
+    if (!aggregate || !register) errors.set('form', { sv: 'Förhandsgranskning är inte tillgänglig här: tjänsten saknar kontakt med källsystemen.', en: 'Preview is not available here: the service has no connection to the source systems.' });
+    if (errors.size > 0 || !input || !chosen || !aggregate || !register) return render(400);
+    const result = await previewDraft({ db, aggregate, register }, { actor: ctx.actor, regionCode: code, personnummer: input.personnummer, date: input.date, draft: chosen.policy, draftLabel: `version ${chosen.version}` });
     return render(200, result);
   };
   app.get<{ Params: { code: string }; Body: Body }>('/admin/regler/:code/forhandsgranska', async (request, reply) => loginFirst(request, reply) ?? previewPage(request, reply, false));

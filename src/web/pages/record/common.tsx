@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { SourceStatus } from '../../../aggregation/fetch-record.js';
+import type { ViewerSourceStatus } from '../../../record/service.js';
 import { INFO_TYPES, isResultInfoType, type InfoType, type RecordItem } from '../../../domain/record.js';
 import { SWEDISH_TIME_ZONE } from '../../../domain/time.js';
 import type { SubjectInfo } from '../../../record/service.js';
@@ -155,7 +155,7 @@ export function ProducerText({ text }: { text: string }) {
 }
 
 /** One notice per source system and region that did not answer (not one per contract). */
-export function missingSources(sources: readonly SourceStatus[]): { region: string; system: string; fromCache: boolean }[] {
+export function missingSources(sources: readonly ViewerSourceStatus[]): { region: string; system: string; fromCache: boolean }[] {
   const seen = new Map<string, { region: string; system: string; fromCache: boolean }>();
   for (const s of sources) {
     if (s.status === 'answered') continue;
@@ -172,7 +172,7 @@ export function missingSources(sources: readonly SourceStatus[]): { region: stri
 }
 
 /** The notice naming every source that did not answer, on every page that reads the record. */
-export function MissingSources({ lang, sources }: { lang: Lang; sources: readonly SourceStatus[] }) {
+export function MissingSources({ lang, sources }: { lang: Lang; sources: readonly ViewerSourceStatus[] }) {
   const w = RECORD_WORDS[lang];
   const missing = missingSources(sources);
   if (missing.length === 0) return null;

@@ -1,4 +1,4 @@
-import type { SourceStatus } from '../../../aggregation/fetch-record.js';
+import type { ViewerSourceStatus } from '../../../record/service.js';
 import { isResultInfoType } from '../../../domain/record.js';
 import type { ShownItem } from '../../../record/service.js';
 import { withLang, type Lang } from '../../i18n.js';
@@ -15,7 +15,7 @@ import { intervalText } from './type-page.js';
 // Shown in the facts list already, or plumbing the resident has no use for.
 const HIDDEN_ATTRIBUTES = new Set(['performingLabHsaId', 'orderingUnitHsaId', 'careContactStatusCode', 'referralOutcomeTypeCode', 'referralId']);
 
-export function ItemPage({ lang, path, session, subject, shown, sources }: { lang: Lang; path: string; session: Session; subject: SubjectFrame; shown: ShownItem; sources: readonly SourceStatus[] }) {
+export function ItemPage({ lang, path, session, subject, shown, sources }: { lang: Lang; path: string; session: Session; subject: SubjectFrame; shown: ShownItem; sources: readonly ViewerSourceStatus[] }) {
   const w = PAGE_WORDS[lang];
   const { item } = shown;
   const typeTitle = INFO_TYPE_TITLES[lang][item.infoType];

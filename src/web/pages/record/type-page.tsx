@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { SourceStatus } from '../../../aggregation/fetch-record.js';
+import type { ViewerSourceStatus } from '../../../record/service.js';
 import type { InfoType } from '../../../domain/record.js';
 import type { ShownItem } from '../../../record/service.js';
 import { withLang, type Lang } from '../../i18n.js';
@@ -42,7 +42,7 @@ export interface TypePageProps {
   readonly pageSize: number;
   readonly options: { readonly units: readonly Option[]; readonly regions: readonly Option[]; readonly noteTypes: readonly Option[] };
   readonly errors: readonly { field: keyof ListQuery; message: string }[];
-  readonly sources: readonly SourceStatus[];
+  readonly sources: readonly ViewerSourceStatus[];
 }
 
 /** The list's URL with the same filters and another page. */

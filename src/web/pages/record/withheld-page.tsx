@@ -1,4 +1,4 @@
-import type { SourceStatus } from '../../../aggregation/fetch-record.js';
+import type { ViewerSourceStatus } from '../../../record/service.js';
 import { formatLongDate } from '../../../domain/time.js';
 import type { RegionRef, WithheldItem } from '../../../record/service.js';
 import { withLang, type Lang } from '../../i18n.js';
@@ -9,7 +9,7 @@ import { MissingSources, RecordShell, type Session, type SubjectFrame } from './
  * "Why don't I see ...": what will be shown later, when and why, as far as the rules allow
  * telling; what is never shown is explained in general terms only (naming it would reveal it).
  */
-export function WithheldPage({ lang, path, session, subject, withheld, regions, sources }: { lang: Lang; path: string; session: Session; subject: SubjectFrame; withheld: readonly WithheldItem[]; regions: readonly RegionRef[]; sources: readonly SourceStatus[] }) {
+export function WithheldPage({ lang, path, session, subject, withheld, regions, sources }: { lang: Lang; path: string; session: Session; subject: SubjectFrame; withheld: readonly WithheldItem[]; regions: readonly RegionRef[]; sources: readonly ViewerSourceStatus[] }) {
   const w = PAGE_WORDS[lang];
   const names = INFO_TYPE_TITLES[lang];
   return (
