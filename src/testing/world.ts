@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/connection.js';
+import { routingEntry } from '../db/schema.js';
 import { seedDemoAdmins } from '../admin/roles.js';
 import { startDemoSources, type DemoSources } from '../demo/sources.js';
 import { ENGAGEMENT_INDEX_PATHS } from '../engagement-index/routes.js';
@@ -47,5 +49,16 @@ export async function startWorld(database: Database, options: { populationSize?:
   } catch (error) {
     await internal.close();
     throw error;
+  }
+}
+
+/**
+ * Takes simulators out of production routing, so tests can onboard them as new producers (a
+ * connection never repoints an address already in production).
+ */
+export async function takeOutOfProduction(database: Database, world: World, ids: readonly ('cosmic' | 'pmo' | 'melior' | 'takecare' | 'vas' | 'millennium' | 'ncs-cross')[]): Promise<void> {
+  for (const id of ids) {
+    const address = world.sources.simulators.system(id).logicalAddress;
+    await database.db.delete(routingEntry).where(and(eq(routingEntry.logicalAddress, address), eq(routingEntry.environment, 'production')));
   }
 }

@@ -10,7 +10,7 @@ import { TOLVAN } from '../../simulators/population.js';
 import { describeEachDatabase } from '../../testing/databases.js';
 import { RIVTA_DIR } from '../../testing/rivta.js';
 import { collectSeedSources, seedLines } from '../../testing/seeds.js';
-import { startWorld, type World } from '../../testing/world.js';
+import { startWorld, takeOutOfProduction, type World } from '../../testing/world.js';
 import { AGENT_SOURCE, JOURNALEN_HSA_IDS, LEAD_TIME_SOURCE, ONBOARDING_STEPS, STEP_ORDER } from './steps.js';
 import { addMonths, completeStep, createConnection, getConnection, listConnections, runVerification, type ConnectionInput } from './workflow.js';
 import { createAgent, listAgents } from './agents.js';
@@ -45,6 +45,9 @@ describeEachDatabase('producer onboarding', (getDb) => {
   const db = () => getDb().db;
   beforeAll(async () => {
     world = await startWorld(getDb());
+    // Here Cosmic and PMO are new producers: not yet in production (a connection never repoints
+    // an address already in production; tested below).
+    await takeOutOfProduction(getDb(), world, ['cosmic', 'pmo']);
   });
   afterAll(async () => world?.close());
 
@@ -91,6 +94,15 @@ describeEachDatabase('producer onboarding', (getDb) => {
     expect(after.nextStep).toBe('preStudySubmitted');
     const audits = await db().select().from(auditEntry).where(eq(auditEntry.kind, 'adminAction'));
     expect(audits.map((a) => a.details)).toContainEqual(expect.objectContaining({ action: 'onboardingStep', connectionId: c.id, before: { lastStep: null }, after: { lastStep: 'startMeeting' } }));
+  });
+
+  it('never repoints an address already in production to another endpoint', async () => {
+    const takecare = world.sources.simulators.system('takecare');
+    await expectError(
+      createConnection(db(), operator, newConnection({ sourceSystemId: 'takecare', logicalAddress: takecare.logicalAddress, endpoints: { sit: takecare.baseUrl, production: 'http://attacker.example/' } }), new Date()),
+      'INPUT_INVALID',
+      /already in production at another endpoint/,
+    );
   });
 
   it('walks a new producer to live: SIT routing, verification against the simulator, production routing and authorization', async () => {

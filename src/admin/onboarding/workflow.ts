@@ -156,6 +156,15 @@ async function checkInput(db: Db, input: ConnectionInput, today: string) {
     err('plannedProductionDate', 'must be a date YYYY-MM-DD');
     planned = null;
   }
+  if (isHsaId(logicalAddress)) {
+    // Routes that residents' records come through today are never repointed by a connection:
+    // an address already in production keeps its endpoint.
+    const routes = await routesForLogicalAddress(db, { logicalAddress, environment: 'production' });
+    const production = endpoints.production;
+    if (routes.some((r) => production === null || !r.endpointUrl.startsWith(`${production}/`))) {
+      err('endpoints.production', 'this logical address is already in production at another endpoint; changing a production endpoint is the national operator\'s, outside onboarding');
+    }
+  }
   if (kind === 'addInformationTypes') {
     const earliest = addMonths(today, ADD_INFORMATION_TYPES_LEAD_MONTHS);
     if (planned === null && !errors.some((e) => e.field === 'plannedProductionDate')) err('plannedProductionDate', 'is required when adding information types');

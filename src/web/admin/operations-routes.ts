@@ -31,6 +31,9 @@ export interface OperationsOptions {
 
 export const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
 
+/** Steps on the platform's side: approvals, orders that write routing, going live. */
+const OPERATOR_STEPS: ReadonlySet<string> = new Set(['preStudyApproved', 'sitOrder', 'qaOrder', 'endToEndTests', 'productionOrder', 'live']);
+
 /** Any administrator (reading something); FORBIDDEN for everyone else, as requireAdmin. */
 export async function anyAdmin(request: FastifyRequest, db: Db): Promise<AdminContext> {
   const session = requireSession(request);
@@ -155,6 +158,12 @@ export const registerAdminOperationsPages: FastifyPluginAsync<OperationsOptions>
     const admin = await requireAdmin(request, db, { action: 'write', regionCode: connection.regionCode });
     const step = formString(body, 'step') as OnboardingStepId;
     const note = formString(body, 'note');
+    // The platform's side of the process (approving, configuring routing, going live) is the
+    // national operator's: a care provider administrator could otherwise point any logical
+    // address, another region's included, at an endpoint of their choosing.
+    if (OPERATOR_STEPS.has(step) && !allows(admin.grants, { action: 'write' })) {
+      throw new JournalenError('FORBIDDEN', 'this step is done by the national operator (Inera\'s side of the process)', { sv: 'Det här steget görs av den nationella förvaltningen.' });
+    }
     try {
       if (step === 'producerVerification') {
         const run = await runVerification(db, admin.actor, id, { now: now(), note, ...(options.verify ? { verify: options.verify } : {}) });

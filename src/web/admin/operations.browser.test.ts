@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { takeOutOfProduction } from '../../testing/world.js';
 import { mkdirSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -33,6 +34,7 @@ describe.skipIf(skip !== undefined)(`operations pages in Chromium${skip ? ` (ski
     browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
     const system = { id: 'test', role: 'system' as const };
+    await takeOutOfProduction(database, j.world, ['cosmic']);
     const cosmic = j.world.sources.simulators.system('cosmic');
     const c = await createConnection(database.db, system, { kind: 'new', regionCode: '05', careProviderHsaIds: ['SE2321000016-AAAA'], sourceSystemId: 'cosmic', logicalAddress: cosmic.logicalAddress, contracts: [contractVersion('GetDiagnosis')!.responderNamespace], endpoints: { sit: cosmic.baseUrl } }, new Date());
     connectionId = c.id;

@@ -1,3 +1,4 @@
+import { takeOutOfProduction } from '../../testing/world.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { completeStep, createConnection, type ConnectionInput } from '../../admin/onboarding/index.js';
 import { demoAdminNumber, grantRole } from '../../admin/roles.js';
@@ -35,6 +36,7 @@ describeEachDatabase('operations pages: onboarding and agents', (getDb) => {
     await grantRole(getDb().db, { id: 'test', role: 'system' }, { personnummer: pnr(adult), role: 'auditor', regionCode: null });
     await j.logIn(auditor, pnr(adult));
     await j.logIn(resident, TOLVAN);
+    await takeOutOfProduction(getDb(), j.world, ['cosmic', 'pmo']);
     const cosmic = j.world.sources.simulators.system('cosmic');
     const base: ConnectionInput = { kind: 'new', regionCode: '05', careProviderHsaIds: ['SE2321000016-AAAA'], sourceSystemId: 'cosmic', logicalAddress: cosmic.logicalAddress, contracts: [diagnosis], endpoints: { sit: cosmic.baseUrl, production: 'https://prod.example.se/c' } };
     in05 = (await createConnection(getDb().db, system, base, new Date())).id;
@@ -119,6 +121,8 @@ describeEachDatabase('operations pages: onboarding and agents', (getDb) => {
     expect((await regionAdmin.post(`/admin/anslutningar/${in05}/steg`, { _csrf: csrf, step: 'startMeeting' })).status).toBe(403);
     expect((await regionAdmin.post('/admin/anslutningar', { _csrf: csrf, regionCode: '05' })).status).toBe(403);
     expect((await regionAdmin.post(`/admin/anslutningar/${in12}/steg`, { _csrf: csrf, step: 'startMeeting' })).status).toBe(200);
+    // Approvals and routing are the national operator's, even in one's own region.
+    expect((await regionAdmin.post(`/admin/anslutningar/${in12}/steg`, { _csrf: csrf, step: 'preStudyApproved' })).status).toBe(403);
     // National pages are the operator's and the auditor's.
     expect((await regionAdmin.get('/admin/ombud')).status).toBe(403);
     expect((await regionAdmin.get('/admin/statistik')).status).toBe(403);
