@@ -74,6 +74,11 @@ export const authPlugin = fp<AuthOptions>(async (app, options) => {
     },
   });
 
+  // A browser-session cookie (no Max-Age): gone when the browser closes, which matters on a shared
+  // computer; the server ends the session at the idle and absolute timeouts anyway. Cleared with
+  // the same attributes, or a browser keeps a __Host- cookie.
+  const sessionCookie = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure };
+
   app.decorateRequest('viewerSession', null);
   app.decorateRequest('sessionExpired', false);
 
@@ -86,10 +91,9 @@ export const authPlugin = fp<AuthOptions>(async (app, options) => {
       return;
     }
     request.sessionExpired = found.kind === 'expired';
-    void reply.clearCookie(cookieName, { path: '/' });
+    void reply.clearCookie(cookieName, sessionCookie);
   });
 
-  const sessionCookie = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure };
   const loginLimit = { rateLimit: { max: options.loginRateLimit ?? 20, timeWindow: 60_000 } };
 
   app.get<{ Querystring: { returnTo?: string; lang?: string } }>('/logga-in', { config: loginLimit }, async (request, reply) => {
@@ -116,13 +120,16 @@ export const authPlugin = fp<AuthOptions>(async (app, options) => {
     if (request.viewerSession) await endSession(db, request.viewerSession.idHash);
     await appendAudit(db, { kind: 'login', actor, subject: result.personnummer, details: { outcome: 'allowed', reason: decision.reason.code } });
     const { id } = await createSession(db, result.personnummer, { ...(result.name ? { name: result.name } : {}), ...(result.idToken ? { idToken: result.idToken } : {}) }, now(), timeouts);
-    void reply.setCookie(cookieName, id, { ...sessionCookie, maxAge: Math.floor(timeouts.absoluteMs / 1000) });
+    void reply.setCookie(cookieName, id, sessionCookie);
     return reply.redirect(transaction.returnTo, 303);
   });
 
-  app.post('/logga-ut', { preHandler: app.csrfProtection }, async (request, reply) => {
+  // Without a session there is nothing to forge: an expired page's logout button just lands logged out.
+  const csrfIfSession = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) =>
+    request.viewerSession ? app.csrfProtection.call(app, request, reply, done) : done();
+  app.post('/logga-ut', { preHandler: csrfIfSession }, async (request, reply) => {
     const session = request.viewerSession;
-    void reply.clearCookie(cookieName, { path: '/' });
+    void reply.clearCookie(cookieName, sessionCookie);
     if (!session) return reply.redirect('/utloggad', 303);
     await appendAudit(db, { kind: 'logout', actor: { id: session.personnummer, role: 'self', name: session.data.name ?? null }, subject: session.personnummer, details: {} });
     await endSession(db, session.idHash);

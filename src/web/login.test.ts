@@ -130,6 +130,16 @@ describeEachDatabase('login and sessions', (getDb) => {
     expect((await browser.get('/api/v1/me')).status).toBe(401);
   });
 
+  it('makes the session cookie a browser-session cookie, and logging out of an expired page just lands logged out', async () => {
+    const browser = j.browser();
+    await j.logIn(browser, TOLVAN);
+    const line = browser.setCookies.filter((l) => l.startsWith('journalen=')).at(-1)!;
+    expect(line).not.toMatch(/Max-Age|Expires/i);
+    j.advance(IDLE + 1);
+    const out = await browser.post('/logga-ut', { _csrf: 'stale' });
+    expect(out.url.pathname).toBe('/utloggad');
+  });
+
   it('rate-limits logins from one address', async () => {
     const browser = j.browser();
     const statuses: number[] = [];

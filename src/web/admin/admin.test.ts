@@ -84,6 +84,16 @@ describeEachDatabase('admin rules pages', (getDb) => {
     expect((await as.operator.get('/admin/regler/25?lang=en')).body).toContain('History');
   });
 
+  it('answers a JSON body where a form is expected with a 4xx, never a 500', async () => {
+    for (const body of [{ version: 5 }, { personnummer: {}, date: 1 }, { kind: ['x', 1] }]) {
+      for (const path of ['/admin/regler/12/aterstall', '/admin/regler/12/forhandsgranska', '/admin/atkomst/undantag']) {
+        const res = await as.operator.json('POST', path, body, { 'x-csrf-token': csrf.operator! });
+        expect(res.status, `${path} ${JSON.stringify(body)}`).toBeGreaterThanOrEqual(400);
+        expect(res.status, `${path} ${JSON.stringify(body)}`).toBeLessThan(500);
+      }
+    }
+  });
+
   it('needs the CSRF token for every post', async () => {
     for (const path of POSTS) expect((await post(as.operator, path, { version: '1' })).status, path).toBe(403);
   });

@@ -40,7 +40,8 @@ export const INPATIENT_CHOICES = ['any', 'yes', 'no'] as const;
 /** Empty rows offered for new scoped delays. */
 export const NEW_SCOPED_ROWS = 1;
 
-export const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
+/** A form field as one string; anything else (a JSON body's numbers or objects) reads as empty, never a crash. */
+export const one = (v: unknown): string => (Array.isArray(v) ? (typeof v[0] === 'string' ? v[0] : '') : typeof v === 'string' ? v : '').trim();
 export const many = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v === undefined || v === '' ? [] : [v]);
 
 const resultField = (t: ResultInfoType, which: 'validated' | 'unvalidated', part: 'kind' | 'days') => `${t}_${which}_${part}`;
