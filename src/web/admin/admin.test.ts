@@ -205,7 +205,9 @@ describeEachDatabase('admin rules pages', (getDb) => {
     const bad = await post(as.skane, '/admin/atkomst/undantag', { ...form, child: '123', careUnit: 'nope' });
     expect(bad.status).toBe(400);
     expect(bad.body).toContain('Ange ett giltigt personnummer');
-    const block = await post(as.skane, '/admin/atkomst/sparr', { _csrf: csrf.skane!, guardian: TOLVAN, child, careUnit: skaneUnit!.hsaId });
+    // A block covers every provider: the operator's, not a region's.
+    expect((await post(as.skane, '/admin/atkomst/sparr', { _csrf: csrf.skane!, guardian: TOLVAN, child, careUnit: skaneUnit!.hsaId })).status).toBe(403);
+    const block = await post(as.operator, '/admin/atkomst/sparr', { _csrf: csrf.operator!, guardian: TOLVAN, child, careUnit: skaneUnit!.hsaId });
     expect(block.body).toContain('Vårdnadshavaren är spärrad.');
     const [entry] = await db.select().from(auditEntry).where(eq(auditEntry.kind, 'adminAction')).orderBy(desc(auditEntry.seq)).limit(1);
     expect(entry).toMatchObject({ subject: child, details: { action: 'guardianBlocked' } });

@@ -120,12 +120,21 @@ export const registerAdminOperationsPages: FastifyPluginAsync<OperationsOptions>
     }
   });
 
+  /** A connection, or FORBIDDEN for a regional administrator whatever the id: "no such id" would tell which ids exist. */
+  const findConnection = async (admin: AdminContext, id: number) => {
+    try {
+      return await getConnection(db, id);
+    } catch (error) {
+      if (isJournalenError(error, 'NOT_FOUND') && !allows(admin.grants, { action: 'read' })) throw new JournalenError('FORBIDDEN', 'your role does not allow this');
+      throw error;
+    }
+  };
   const connectionId = (raw: string) => (/^\d{1,15}$/.test(raw) ? Number(raw) : 0);
 
   async function connectionPage(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, error: string | null, note: string) {
     const lang = pickLang(request.query);
     const anyone = await anyAdmin(request, db);
-    const connection = await getConnection(db, connectionId(request.params.id));
+    const connection = await findConnection(anyone, connectionId(request.params.id));
     const admin = await requireAdmin(request, db, { action: 'read', regionCode: connection.regionCode });
     const systems = await systemOptions();
     const agents = connection.agentId !== null ? await listAgents(db) : [];
@@ -152,9 +161,9 @@ export const registerAdminOperationsPages: FastifyPluginAsync<OperationsOptions>
 
   app.post<{ Params: { id: string } }>('/admin/anslutningar/:id/steg', forms, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    await anyAdmin(request, db);
+    const asker = await anyAdmin(request, db);
     const id = connectionId(request.params.id);
-    const connection = await getConnection(db, id);
+    const connection = await findConnection(asker, id);
     const admin = await requireAdmin(request, db, { action: 'write', regionCode: connection.regionCode });
     const step = formString(body, 'step') as OnboardingStepId;
     const note = formString(body, 'note');
@@ -184,8 +193,8 @@ export const registerAdminOperationsPages: FastifyPluginAsync<OperationsOptions>
 
   /** The attached report (`?steg=1`) or the newest run, as the suite renders it; `.json` as JSON. */
   app.get<{ Params: { id: string }; Querystring: { steg?: string; format?: string } }>('/admin/anslutningar/:id/rapport', async (request, reply) => {
-    await anyAdmin(request, db);
-    const connection = await getConnection(db, connectionId(request.params.id));
+    const asker = await anyAdmin(request, db);
+    const connection = await findConnection(asker, connectionId(request.params.id));
     await requireAdmin(request, db, { action: 'read', regionCode: connection.regionCode });
     const report = request.query.steg ? connection.steps.find((s) => s.report)?.report : connection.lastVerification;
     if (!report) throw new JournalenError('NOT_FOUND', 'no conformance report for this connection');

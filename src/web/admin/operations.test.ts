@@ -121,6 +121,8 @@ describeEachDatabase('operations pages: onboarding and agents', (getDb) => {
     expect((await regionAdmin.post(`/admin/anslutningar/${in05}/steg`, { _csrf: csrf, step: 'startMeeting' })).status).toBe(403);
     expect((await regionAdmin.post('/admin/anslutningar', { _csrf: csrf, regionCode: '05' })).status).toBe(403);
     expect((await regionAdmin.post(`/admin/anslutningar/${in12}/steg`, { _csrf: csrf, step: 'startMeeting' })).status).toBe(200);
+    // An id that does not exist looks like one of another region's: no telling which ids exist.
+    expect((await regionAdmin.get('/admin/anslutningar/999999')).status).toBe(403);
     // Approvals and routing are the national operator's, even in one's own region.
     expect((await regionAdmin.post(`/admin/anslutningar/${in12}/steg`, { _csrf: csrf, step: 'preStudyApproved' })).status).toBe(403);
     // National pages are the operator's and the auditor's.

@@ -280,7 +280,11 @@ export const registerAdminRulesPages: FastifyPluginAsync<AdminRulesOptions> = as
     const guardian = person(values, 'guardian', errors);
     const child = person(values, 'child', errors);
     if (guardian && child && guardian === child) errors.set('child', { sv: 'Barnet och vårdnadshavaren kan inte vara samma person.', en: 'The child and the guardian cannot be the same person.' });
-    // The block itself is not tied to a unit; the deciding unit is what scopes a care provider administrator.
+    // A block stops a guardian's reading everywhere, not only at the deciding unit's provider, so
+    // it is the national operator's to set (on the care provider's decision); the unit is recorded.
+    if (!allows(ctx.grants, { action: 'write' })) {
+      throw new JournalenError('FORBIDDEN', 'a guardian block covers every care provider; the national operator sets it on the care provider\'s decision', { sv: 'En spärr gäller hos alla vårdgivare och läggs av den nationella förvaltningen på vårdgivarens beslut.' });
+    }
     await unitRegion(ctx, one(values.careUnit), errors);
     if (errors.size > 0 || !guardian || !child) return accessPage(reply, lang, ctx, { values, errors, form: 'block' }, 400);
     await blockGuardian(db, ctx.actor, { guardian, child });
