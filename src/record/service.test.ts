@@ -149,6 +149,10 @@ describeEachDatabase('record service', (getDb) => {
     const sealedUnit = await service.read(me, self);
     expect(sealedUnit.items.some((s) => s.item.careUnit.hsaId === unit)).toBe(false);
     expect(sealedUnit.items.length).toBeLessThan(before.items.length);
+    // With part of the record sealed, the sources named are only those something shown came from.
+    const contributed = new Set(sealedUnit.items.map((s) => `${s.item.sourceSystemHsaId}|${s.item.infoType}`));
+    expect(sealedUnit.sources.every((s) => contributed.has(`${s.logicalAddress}|${s.infoType}`))).toBe(true);
+    expect(before.sources.length).toBeGreaterThanOrEqual(sealedUnit.sources.length);
 
     await setAccountSeal(getDb().db, { id: resident.personnummer, role: 'self' }, resident.personnummer, true);
     const refused = await forbidden(() => service.read(me, self));
