@@ -157,3 +157,67 @@ export async function addAccessException(db: Db, actor: AuditActor, exception: A
     await appendAudit(tx, { kind: 'adminAction', actor, subject: exception.child, details: { action: 'accessException', kind: exception.kind, careUnitHsaId: exception.careUnitHsaId, validFrom: exception.validFrom, validTo: exception.validTo ?? null } });
   });
 }
+
+/** Everything that protects one resident's record, with ids, for the administrators' overview. */
+export interface ProtectionsOverview {
+  readonly seals: readonly SealRow[];
+  /** Blocks where the resident is the child. */
+  readonly guardianBlocks: readonly GuardianBlock[];
+  readonly exceptions: readonly (AccessException & { readonly id: number })[];
+}
+
+export async function protectionsOf(db: Db, subject: string): Promise<ProtectionsOverview> {
+  const [seals, blocks, exceptions] = await Promise.all([
+    listSeals(db, subject),
+    db.select().from(guardianBlock).where(eq(guardianBlock.child, subject)),
+    db.select().from(accessException).where(eq(accessException.child, subject)).orderBy(accessException.id),
+  ]);
+  return {
+    seals,
+    guardianBlocks: blocks.map((b) => ({ guardian: b.guardian, child: b.child })),
+    exceptions: exceptions.map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      careUnitHsaId: e.careUnitHsaId,
+      child: e.child,
+      validFrom: e.validFrom,
+      ...(e.validTo !== null ? { validTo: e.validTo } : {}),
+    })),
+  };
+}
+
+/** Lifts a care seal (kept in the table with `removedAt` for the history); NOT_FOUND when there is no such open seal. */
+export async function liftCareSeal(db: Db, actor: AuditActor, subject: string, id: number): Promise<Seal> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(recordSeal)
+      .where(and(eq(recordSeal.id, id), eq(recordSeal.subject, subject), eq(recordSeal.setBy, 'care'), isNull(recordSeal.removedAt)))
+      .for('update');
+    if (!row) throw new JournalenError('NOT_FOUND', 'no such care seal on this record');
+    await tx.update(recordSeal).set({ removedAt: new Date() }).where(eq(recordSeal.id, id));
+    const seal = toSeal(row);
+    await appendAudit(tx, { kind: 'sealChanged', actor, subject, details: { before: { ...seal }, after: null } });
+    return seal;
+  });
+}
+
+export async function unblockGuardian(db: Db, actor: AuditActor, block: GuardianBlock): Promise<void> {
+  await db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(guardianBlock)
+      .where(and(eq(guardianBlock.guardian, block.guardian), eq(guardianBlock.child, block.child)))
+      .returning({ child: guardianBlock.child });
+    if (removed.length === 0) throw new JournalenError('NOT_FOUND', 'no such guardian block');
+    await appendAudit(tx, { kind: 'adminAction', actor, subject: block.child, details: { action: 'guardianUnblocked', guardianBlocked: false } });
+  });
+}
+
+export async function removeAccessException(db: Db, actor: AuditActor, child: string, id: number): Promise<AccessException> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.delete(accessException).where(and(eq(accessException.id, id), eq(accessException.child, child))).returning();
+    if (!row) throw new JournalenError('NOT_FOUND', 'no such exception on this record');
+    await appendAudit(tx, { kind: 'adminAction', actor, subject: child, details: { action: 'accessExceptionRemoved', kind: row.kind, careUnitHsaId: row.careUnitHsaId, validFrom: row.validFrom, validTo: row.validTo } });
+    return { kind: row.kind, careUnitHsaId: row.careUnitHsaId, child: row.child, validFrom: row.validFrom, ...(row.validTo !== null ? { validTo: row.validTo } : {}) };
+  });
+}

@@ -43,11 +43,11 @@ describeEachDatabase('admin rules pages', (getDb) => {
   afterAll(async () => j?.close());
 
   const GETS = ['/admin', '/admin/regler', '/admin/regler/12', '/admin/regler/12/andra', '/admin/regler/12/forhandsgranska', '/admin/atkomst'];
-  const POSTS = ['/admin/regler/12/andra', '/admin/regler/12/aterstall', '/admin/regler/12/forhandsgranska', '/admin/atkomst/undantag', '/admin/atkomst/sparr', '/admin/atkomst/forsegling'];
+  const POSTS = ['/admin/regler/12/andra', '/admin/regler/12/aterstall', '/admin/regler/12/forhandsgranska', '/admin/atkomst/undantag', '/admin/atkomst/sparr', '/admin/atkomst/forsegling', '/admin/atkomst/hav'];
 
   it('refuses a resident without a role every admin page and every post', async () => {
     for (const path of GETS) expect((await as.resident.get(path)).status, path).toBe(403);
-    for (const path of POSTS) expect((await post(as.resident, path, { _csrf: csrf.resident!, version: '1' })).status, path).toBe(403);
+    for (const path of [...POSTS, '/admin/atkomst/visa']) expect((await post(as.resident, path, { _csrf: csrf.resident!, version: '1' })).status, path).toBe(403);
   });
 
   it('sends a visitor who is not logged in to log in', async () => {
@@ -95,7 +95,7 @@ describeEachDatabase('admin rules pages', (getDb) => {
   });
 
   it('needs the CSRF token for every post', async () => {
-    for (const path of POSTS) expect((await post(as.operator, path, { version: '1' })).status, path).toBe(403);
+    for (const path of [...POSTS, '/admin/atkomst/visa']) expect((await post(as.operator, path, { version: '1' })).status, path).toBe(403);
   });
 
   it('shows validation errors beside the fields and in a summary: bad delay, negative days, unknown information type', async () => {
@@ -262,6 +262,20 @@ describeEachDatabase('admin: care seals', (getDb) => {
     expect((await reader.json('GET', '/api/v1/records/self/seals')).data).toMatchObject({ account: false, careSeals: 2 });
     const [entry] = await getDb().db.select().from(auditEntry).where(eq(auditEntry.kind, 'sealChanged')).orderBy(desc(auditEntry.seq)).limit(1);
     expect(entry).toMatchObject({ subject: resident.personnummer, actorRole: 'administrator' });
+    // The operator looks the resident up (by POST, no number in a URL) and lifts the unit seal.
+    const shown = await operator.post('/admin/atkomst/visa', { _csrf: operatorCsrf, resident: resident.personnummer });
+    expect(shown.status).toBe(200);
+    expect(shown.url.search).toBe('');
+    expect(shown.body).toContain(`Vårdenhet ${target.careUnit.hsaId}`);
+    const sealId = new RegExp(`name="what" value="seal"/><input type="hidden" name="id" value="(\\d+)"`).exec(shown.body)?.[1];
+    expect(sealId).toBeDefined();
+    expect((await operator.post('/admin/atkomst/hav', { what: 'seal', resident: resident.personnummer, id: sealId! })).status).toBe(403);
+    const lifted = await operator.post('/admin/atkomst/hav', { _csrf: operatorCsrf, what: 'seal', resident: resident.personnummer, id: sealId! });
+    expect(lifted.body).toContain('Skyddet är hävt.');
+    expect((await reader.json('GET', '/api/v1/records/self/seals')).data.careSeals).toBe(1);
+    const [liftEntry] = await getDb().db.select().from(auditEntry).where(eq(auditEntry.kind, 'sealChanged')).orderBy(desc(auditEntry.seq)).limit(1);
+    expect(liftEntry).toMatchObject({ subject: resident.personnummer, details: { after: null } });
+    expect((await operator.post('/admin/atkomst/hav', { _csrf: operatorCsrf, what: 'seal', resident: resident.personnummer, id: sealId! })).status).toBe(404);
   });
 });
 

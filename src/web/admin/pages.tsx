@@ -1,3 +1,4 @@
+import type { ProtectionsOverview } from '../../record/protections.js';
 import type { ReactNode } from 'react';
 import type { ClauseChange } from '../../admin/rules/diff.js';
 import type { PreviewItem, PreviewResult } from '../../admin/rules/preview.js';
@@ -639,20 +640,82 @@ export function PreviewPage(props: {
 
 // --- Access: exceptions and blocks ---------------------------------------------------------
 
-export function AccessPage(props: { lang: Lang; session: AdminSession; canWrite: boolean; regions: 'all' | readonly RegionCode[]; values: FormValues; errors: FieldErrors; form?: 'exception' | 'block' | 'seal'; done?: 'exception' | 'block' | 'seal'; status?: number }) {
+/** One resident's protections as the access page shows them, with ways to lift each. */
+export interface ProtectionsLookup {
+  readonly resident: string;
+  readonly overview: ProtectionsOverview;
+}
+
+export type AccessForm = 'exception' | 'block' | 'seal' | 'lookup' | 'lifted';
+
+function ProtectionsSection({ lang, session, lookup, canWrite }: { lang: Lang; session: AdminSession; lookup: ProtectionsLookup; canWrite: boolean }) {
+  const t = say(lang);
+  const { overview, resident } = lookup;
+  const shown = `${resident.slice(0, 8)}-${resident.slice(8)}`;
+  const lift = (what: 'seal' | 'block' | 'exception', extra: Record<string, string>, label: string) =>
+    canWrite ? (
+      <form method="post" action={withLang('/admin/atkomst/hav', lang)} className="inline">
+        <input type="hidden" name="_csrf" value={session.csrf} />
+        <input type="hidden" name="resident" value={resident} />
+        <input type="hidden" name="what" value={what} />
+        {Object.entries(extra).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
+        <button type="submit" className="secondary">{label}</button>
+      </form>
+    ) : null;
+  const sealText = (row: ProtectionsOverview['seals'][number]) => {
+    const seal = row.seal;
+    switch (seal.kind) {
+      case 'account':
+        return t(`Hela kontot (${seal.setBy === 'resident' ? 'invånarens val' : 'vården'})`, `The whole account (${seal.setBy === 'resident' ? 'the resident’s choice' : 'care'})`);
+      case 'careUnit':
+        return t(`Vårdenhet ${seal.careUnitHsaId}`, `Care unit ${seal.careUnitHsaId}`);
+      case 'careGiver':
+        return t(`Vårdgivare ${seal.careGiverHsaId}`, `Care provider ${seal.careGiverHsaId}`);
+      case 'period':
+        return t(`Perioden ${seal.from}–${seal.to ?? ''}`, `The period ${seal.from}–${seal.to ?? ''}`);
+    }
+  };
+  return (
+    <section aria-labelledby="skydd">
+      <h2 id="skydd">{t(`Skydd för ${shown}`, `Protections of ${shown}`)}</h2>
+      <h3>{t('Förseglingar', 'Seals')}</h3>
+      {overview.seals.length === 0 ? <p>{t('Inga.', 'None.')}</p> : (
+        <ul>{overview.seals.map((row) => <li key={row.id}>{sealText(row)} {row.seal.setBy === 'care' ? lift('seal', { id: String(row.id) }, t('Häv förseglingen', 'Lift the seal')) : null}</li>)}</ul>
+      )}
+      <h3>{t('Spärrade vårdnadshavare', 'Blocked guardians')}</h3>
+      {overview.guardianBlocks.length === 0 ? <p>{t('Inga.', 'None.')}</p> : (
+        <ul>{overview.guardianBlocks.map((b) => <li key={b.guardian}>{`${b.guardian.slice(0, 8)}-${b.guardian.slice(8)}`} {lift('block', { guardian: b.guardian }, t('Häv spärren', 'Lift the block'))}</li>)}</ul>
+      )}
+      <h3>{t('Undantag 13–15 år', 'Exceptions 13-15')}</h3>
+      {overview.exceptions.length === 0 ? <p>{t('Inga.', 'None.')}</p> : (
+        <ul>{overview.exceptions.map((e) => <li key={e.id}>{e.kind === 'earlyOwnAccess' ? t('Barnet läser själv', 'The child reads') : t('Vårdnadshavarna läser', 'The guardians read')}, {e.careUnitHsaId}, {e.validFrom}–{e.validTo ?? ''} {lift('exception', { id: String(e.id) }, t('Ta bort undantaget', 'Remove the exception'))}</li>)}</ul>
+      )}
+    </section>
+  );
+}
+
+export function AccessPage(props: { lang: Lang; session: AdminSession; canWrite: boolean; regions: 'all' | readonly RegionCode[]; values: FormValues; errors: FieldErrors; form?: AccessForm; done?: AccessForm; lookup?: ProtectionsLookup; status?: number }) {
   const { lang, session, canWrite, values, errors, form, done } = props;
   const t = say(lang);
   const title = t('Undantag och spärrar', 'Exceptions and blocks');
-  const errs = (which: 'exception' | 'block' | 'seal') => (form === which ? errors : new Map());
-  const vals = (which: 'exception' | 'block' | 'seal') => (form === which ? values : {});
+  const errs = (which: AccessForm) => (form === which ? errors : new Map());
+  const vals = (which: AccessForm) => (form === which ? values : {});
   return (
     <AdminLayout lang={lang} title={title} path="/admin/atkomst" session={session}>
       <h1>{title}</h1>
       {done ? (
         <p className="notice info" role="status">
-          {done === 'exception' ? t('Undantaget är sparat.', 'The exception is saved.') : done === 'block' ? t('Vårdnadshavaren är spärrad.', 'The guardian is blocked.') : t('Informationen är förseglad.', 'The information is sealed.')}
+          {done === 'exception' ? t('Undantaget är sparat.', 'The exception is saved.') : done === 'block' ? t('Vårdnadshavaren är spärrad.', 'The guardian is blocked.') : done === 'lifted' ? t('Skyddet är hävt.', 'The protection is lifted.') : t('Informationen är förseglad.', 'The information is sealed.')}
         </p>
       ) : null}
+      <h2 id="visa">{t('Visa skydd för en invånare', 'Show a resident’s protections')}</h2>
+      <ErrorSummary errors={errs('lookup')} lang={lang} />
+      <form method="post" action={withLang('/admin/atkomst/visa', lang)} noValidate aria-labelledby="visa">
+        <input type="hidden" name="_csrf" value={session.csrf} />
+        <TextField name="resident" label={t('Invånarens personnummer', 'The resident’s personal identity number')} values={vals('lookup')} errors={errs('lookup')} lang={lang} />
+        <div className="actions"><button type="submit">{t('Visa', 'Show')}</button></div>
+      </form>
+      {props.lookup ? <ProtectionsSection lang={lang} session={session} lookup={props.lookup} canWrite={canWrite} /> : null}
       {!canWrite ? (
         <p>{t('Din roll kan inte ändra undantag eller spärrar.', 'Your role cannot change exceptions or blocks.')}</p>
       ) : (

@@ -13,7 +13,9 @@ import { findRegion, REGION_CODES, region as regionOf, type RegionCode } from '.
 import { parseIsoDate, swedishDate, type IsoDate } from '../../domain/time.js';
 import { isJournalenError, JournalenError } from '../../errors/index.js';
 import { loadCareDirectory } from '../../record/directory.js';
-import { addAccessException, addCareSeal, blockGuardian } from '../../record/protections.js';
+import { addAccessException, addCareSeal, blockGuardian, liftCareSeal, protectionsOf, removeAccessException, unblockGuardian } from '../../record/protections.js';
+import { appendAudit } from '../../audit/index.js';
+import type { AccessForm, ProtectionsLookup } from './pages.js';
 import { csrfToken, requireSession } from '../auth.js';
 import { pickLang, withLang, type Lang } from '../i18n.js';
 import { renderPage } from '../layout.js';
@@ -205,11 +207,11 @@ export const registerAdminRulesPages: FastifyPluginAsync<AdminRulesOptions> = as
 
   // --- Exceptions for 13-15 year olds, blocked guardians ---
 
-  const accessPage = (reply: FastifyReply, lang: Lang, ctx: AdminContext, extra: { values?: FormValues; errors?: FieldErrors; form?: AccessForm; done?: AccessForm } = {}, status = 200) => {
+  const accessPage = (reply: FastifyReply, lang: Lang, ctx: AdminContext, extra: { values?: FormValues; errors?: FieldErrors; form?: AccessForm; done?: AccessForm; lookup?: ProtectionsLookup } = {}, status = 200) => {
     const regions = regionsAllowed(ctx.grants, 'write');
     return html(
       reply.code(status),
-      renderPage(AccessPage({ lang, session: sessionOf(reply, ctx), canWrite: regions === 'all' || regions.length > 0, regions, values: extra.values ?? {}, errors: extra.errors ?? new Map(), ...(extra.form ? { form: extra.form } : {}), ...(extra.done ? { done: extra.done } : {}) })),
+      renderPage(AccessPage({ lang, session: sessionOf(reply, ctx), canWrite: regions === 'all' || regions.length > 0, regions, values: extra.values ?? {}, errors: extra.errors ?? new Map(), ...(extra.form ? { form: extra.form } : {}), ...(extra.done ? { done: extra.done } : {}), ...(extra.lookup ? { lookup: extra.lookup } : {}) })),
     );
   };
 
@@ -217,7 +219,7 @@ export const registerAdminRulesPages: FastifyPluginAsync<AdminRulesOptions> = as
     const redirect = loginFirst(request, reply);
     if (redirect) return redirect;
     const ctx = await anyAdmin(request);
-    const done = request.query.klart === 'undantag' ? 'exception' : request.query.klart === 'sparr' ? 'block' : request.query.klart === 'forsegling' ? 'seal' : undefined;
+    const done = request.query.klart === 'undantag' ? 'exception' : request.query.klart === 'sparr' ? 'block' : request.query.klart === 'forsegling' ? 'seal' : request.query.klart === 'hävt' ? 'lifted' : undefined;
     return accessPage(reply, pickLang(request.query), ctx, done ? { done } : {});
   });
 
@@ -292,6 +294,56 @@ export const registerAdminRulesPages: FastifyPluginAsync<AdminRulesOptions> = as
   });
 
   /**
+   * What protects one resident's record: seals, guardian blocks, 13-15 exceptions, each with a
+   * button to lift it. The number comes in a POST form, never a URL; looking is audited.
+   */
+  app.post<{ Body: Body }>('/admin/atkomst/visa', { preHandler: app.csrfProtection }, async (request, reply) => {
+    const ctx = await anyAdmin(request);
+    const lang = pickLang(request.query);
+    const values = (request.body ?? {}) as FormValues;
+    const errors: FieldErrors = new Map();
+    const resident = person(values, 'resident', errors);
+    if (errors.size > 0 || !resident) return accessPage(reply, lang, ctx, { values, errors, form: 'lookup' }, 400);
+    await appendAudit(db, { kind: 'adminAction', actor: ctx.actor, subject: resident, details: { action: 'protectionsViewed' } });
+    return accessPage(reply, lang, ctx, { lookup: { resident, overview: await protectionsOf(db, resident) } });
+  });
+
+  app.post<{ Body: Body }>('/admin/atkomst/hav', { preHandler: app.csrfProtection }, async (request, reply) => {
+    const ctx = await writer(request);
+    const lang = pickLang(request.query);
+    const values = (request.body ?? {}) as FormValues;
+    const errors: FieldErrors = new Map();
+    const resident = person(values, 'resident', errors);
+    const what = one(values.what);
+    const id = Number(one(values.id));
+    if (!resident || errors.size > 0) return accessPage(reply, lang, ctx, { values, errors, form: 'lookup' }, 400);
+    const overview = await protectionsOf(db, resident);
+    if (what === 'seal') {
+      const row = overview.seals.find((x) => x.id === id && x.seal.setBy === 'care');
+      if (!row) throw new JournalenError('NOT_FOUND', 'no such care seal on this record');
+      if (row.seal.kind === 'careUnit') await unitRegion(ctx, row.seal.careUnitHsaId, new Map());
+      else if (row.seal.kind === 'careGiver') {
+        const regionCode = (await loadCareDirectory(db)).provider(row.seal.careGiverHsaId)?.regionCode ?? undefined;
+        if (!allows(ctx.grants, regionCode ? { action: 'write', regionCode } : { action: 'write' })) throw new JournalenError('FORBIDDEN', 'your role does not cover this care provider’s region');
+      } else if (!allows(ctx.grants, { action: 'write' })) throw new JournalenError('FORBIDDEN', 'a period seal is the national operator’s');
+      await liftCareSeal(db, ctx.actor, resident, id);
+    } else if (what === 'block') {
+      if (!allows(ctx.grants, { action: 'write' })) throw new JournalenError('FORBIDDEN', 'guardian blocks are the national operator’s');
+      const guardian = person(values, 'guardian', errors);
+      if (!guardian) return accessPage(reply, lang, ctx, { values, errors, form: 'lookup' }, 400);
+      await unblockGuardian(db, ctx.actor, { guardian, child: resident });
+    } else if (what === 'exception') {
+      const row = overview.exceptions.find((x) => x.id === id);
+      if (!row) throw new JournalenError('NOT_FOUND', 'no such exception on this record');
+      await unitRegion(ctx, row.careUnitHsaId, new Map());
+      await removeAccessException(db, ctx.actor, resident, id);
+    } else {
+      throw new JournalenError('INPUT_INVALID', 'what: must be seal, block or exception', { field: 'what' });
+    }
+    return accessPage(reply, lang, ctx, { done: 'lifted', lookup: { resident, overview: await protectionsOf(db, resident) } });
+  });
+
+  /**
    * Care seals (försegling) a care unit's or a care provider's information, or a period, for one
    * resident: hidden from everyone reading the record, the resident included. A care provider
    * administrator seals within its region; a period covers every provider, so only operators.
@@ -340,8 +392,6 @@ export const registerAdminRulesPages: FastifyPluginAsync<AdminRulesOptions> = as
     return reply.redirect(withLang('/admin/atkomst?klart=forsegling', lang), 303);
   });
 };
-
-type AccessForm = 'exception' | 'block' | 'seal';
 
 const inForceNumber = (versions: readonly StoredVersion[]) => versions.find((v) => v.status === 'inForce' && v.policy !== null)?.version ?? null;
 

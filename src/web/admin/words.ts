@@ -86,6 +86,7 @@ export function fieldLabel(field: string, lang: Lang): string {
     validTo: t('Gäller till och med', 'Valid until'),
     form: t('Formuläret', 'The form'),
     subject: t('Invånarens personnummer', 'The resident’s personal identity number'),
+    resident: t('Invånarens personnummer', 'The resident’s personal identity number'),
     sealKind: t('Vad ska förseglas?', 'What is sealed?'),
     sealUnit: t('Vårdenhet (HSA-id)', 'Care unit (HSA-id)'),
     sealProvider: t('Vårdgivare (HSA-id)', 'Care provider (HSA-id)'),
