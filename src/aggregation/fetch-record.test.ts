@@ -108,12 +108,15 @@ describeEachDatabase('aggregation (direct mode)', (getDb) => {
     [{ kind: 'malformedXml' }, 'failed', 'malformed'],
     [{ kind: 'oversized', bytes: 4 * 1024 * 1024 }, 'failed', 'tooLarge'],
     [{ kind: 'timeout' }, 'timedOut', 'timeout'],
-    [{ kind: 'slow', delayMs: 2000 }, 'timedOut', 'timeout'],
+    [{ kind: 'slow', delayMs: 4000 }, 'timedOut', 'timeout'],
   ];
 
   it.each(FAULTS)('a source with fault %o is named as %s (%s); the six others still answer', async (fault, status, problem) => {
+    // Generous for the healthy sources, which must answer even on a loaded CI machine; short
+    // enough that a producer that never answers is cut off well before its 4 s.
+    const perSourceTimeoutMs = status === 'timedOut' ? 1500 : 5000;
     const { value, ms } = await timed(() =>
-      withFault(fault, () => aggregateRecord(deps({ limits: { perSourceTimeoutMs: 300, maxResponseBytes: 1024 * 1024 } }), tolvan())),
+      withFault(fault, () => aggregateRecord(deps({ limits: { perSourceTimeoutMs, maxResponseBytes: 1024 * 1024 } }), tolvan())),
     );
     const failing = of(value.sources, cosmic().logicalAddress);
     expect(failing.length).toBeGreaterThan(0);
@@ -123,7 +126,7 @@ describeEachDatabase('aggregation (direct mode)', (getDb) => {
     expect(value.items.some((i) => i.sourceSystemHsaId === cosmic().logicalAddress)).toBe(false);
     expect(value.items.every((i) => i.patientId === TOLVAN)).toBe(true);
     // Timeouts are the per-source timeout, not the producer's delay.
-    expect(ms).toBeLessThan(1500);
+    if (status === 'timedOut') expect(ms).toBeLessThan(3500);
   });
 
   it('drops another patient\'s items (otherPatient fault), names the source, keeps the rest', async () => {
@@ -159,27 +162,28 @@ describeEachDatabase('aggregation (direct mode)', (getDb) => {
 
   it('a slow source times out at roughly the per-source timeout', async () => {
     const { value, ms } = await timed(() =>
-      withFault({ kind: 'slow', delayMs: 3000 }, () => aggregateRecord(deps({ limits: { perSourceTimeoutMs: 250 } }), tolvan())),
+      withFault({ kind: 'slow', delayMs: 4000 }, () => aggregateRecord(deps({ limits: { perSourceTimeoutMs: 600 } }), tolvan())),
     );
+    // Margins for a loaded CI machine; still far from the producer's 4 s.
     for (const s of of(value.sources, cosmic().logicalAddress)) {
       expect(s.status).toBe('timedOut');
-      expect(s.durationMs).toBeGreaterThanOrEqual(240);
-      expect(s.durationMs).toBeLessThan(250 + 400);
+      expect(s.durationMs).toBeGreaterThanOrEqual(590);
+      expect(s.durationMs).toBeLessThan(600 + 1000);
     }
-    expect(ms).toBeLessThan(250 + 700);
+    expect(ms).toBeLessThan(600 + 1800);
   });
 
   it('answers by the overall deadline, even through a transport that ignores the abort', async () => {
     const { value, ms } = await timed(() =>
-      withFault({ kind: 'timeout' }, () => aggregateRecord(deps({ limits: { perSourceTimeoutMs: 10_000, deadlineMs: 400 } }), tolvan())),
+      withFault({ kind: 'timeout' }, () => aggregateRecord(deps({ limits: { perSourceTimeoutMs: 10_000, deadlineMs: 1500 } }), tolvan())),
     );
-    expect(ms).toBeLessThan(400 + 400);
+    expect(ms).toBeLessThan(1500 + 1000);
     for (const s of of(value.sources, cosmic().logicalAddress)) expect(s).toMatchObject({ status: 'timedOut', problem: 'deadline' });
     expect(others(value.sources).every((s) => s.status === 'answered')).toBe(true);
 
     const deaf: Transport = (url, init) => (url.startsWith(cosmic().baseUrl) ? new Promise<Response>(() => {}) : fetch(url, init));
-    const deafRun = await timed(() => aggregateRecord(deps({ transport: deaf, limits: { deadlineMs: 400 } }), tolvan(['diagnosis'])));
-    expect(deafRun.ms).toBeLessThan(400 + 400);
+    const deafRun = await timed(() => aggregateRecord(deps({ transport: deaf, limits: { deadlineMs: 1500 } }), tolvan(['diagnosis'])));
+    expect(deafRun.ms).toBeLessThan(1500 + 1000);
     expect(of(deafRun.value.sources, cosmic().logicalAddress)).toEqual([expect.objectContaining({ status: 'timedOut', problem: 'deadline' })]);
   });
 

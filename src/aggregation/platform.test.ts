@@ -153,10 +153,11 @@ describeEachDatabase('aggregation (platform mode)', (getDb) => {
   });
 
   it('a source that times out at the platform is timedOut, named, while the rest answer', async () => {
-    const quick = await startPlatform({ limits: { perSourceTimeoutMs: 300 } });
+    // Margins for a loaded CI machine: the healthy sources must answer within the per-source timeout.
+    const quick = await startPlatform({ limits: { perSourceTimeoutMs: 1200 } });
     const started = performance.now();
     const { sources } = await withFault({ kind: 'timeout' }, () => aggregateViaPlatform(deps({ platformUrl: (c) => quick.endpointFor(c) }), query(TOLVAN, ['diagnosis', 'note'])));
-    expect(performance.now() - started).toBeLessThan(1500);
+    expect(performance.now() - started).toBeLessThan(3500);
     expect(of(sources, cosmic().logicalAddress)).toEqual([
       expect.objectContaining({ contract: 'GetCareDocumentation', status: 'timedOut', problem: 'timeout', systemName: 'Cosmic' }),
       expect.objectContaining({ contract: 'GetDiagnosis', status: 'timedOut', problem: 'timeout', systemName: 'Cosmic' }),
@@ -229,7 +230,7 @@ describeEachDatabase('aggregation (platform mode)', (getDb) => {
     const deaf: Transport = () => new Promise<Response>(() => {});
     const started = performance.now();
     const { sources } = await aggregateViaPlatform(deps({ transport: deaf, limits: { deadlineMs: 300 } }), query(TOLVAN, ['diagnosis']));
-    expect(performance.now() - started).toBeLessThan(800);
+    expect(performance.now() - started).toBeLessThan(1500);
     expect(sources).toEqual([expect.objectContaining({ logicalAddress: PLATFORM, status: 'timedOut', problem: 'deadline' })]);
   });
 
