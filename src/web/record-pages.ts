@@ -108,7 +108,7 @@ export const registerRecordPages: FastifyPluginAsync<{ db: Db; records: RecordSe
 
   async function overview(ctx: Ctx, reply: FastifyReply, ref: SubjectRef) {
     const [view, children] = await Promise.all([records.overview(ctx.viewer, ref, NEW_ITEMS_SHOWN), records.children(ctx.viewer)]);
-    return html(reply, renderPage(OverviewPage({ lang: ctx.lang, path: ctx.path, session: ctx.session, overview: view, children, recent: view.recent })));
+    return html(reply, renderPage(OverviewPage({ lang: ctx.lang, path: ctx.path, session: ctx.session, overview: view, children })));
   }
 
   async function list(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, ref: SubjectRef, type: InfoType) {

@@ -1,9 +1,9 @@
 import { formatLongDate, swedishDate } from '../../domain/time.js';
-import type { ChildEntry, RecordOverview, ShownItem } from '../../record/service.js';
+import type { ChildEntry, RecordOverview } from '../../record/service.js';
 import { TEXT, withLang, type Lang } from '../i18n.js';
 import { Layout, type LayoutProps } from '../layout.js';
 import { INFO_TYPE_TITLES, PAGE_WORDS, RECORD_WORDS } from '../record-words.js';
-import { basePath, formatDate, frameOf, type SubjectFrame, fullName, itemPath, MissingSources, missingSources, RecordShell, SECTION_SLUGS, statusWords, typePath } from './record/common.js';
+import { basePath, formatDate, frameOf, type SubjectFrame, fullName, itemPath, MissingSources, RecordShell, SECTION_SLUGS, statusWords, typePath } from './record/common.js';
 
 /**
  * The overview of a record (own or a child's): what is new, each information type with its
@@ -13,7 +13,6 @@ import { basePath, formatDate, frameOf, type SubjectFrame, fullName, itemPath, M
 
 type Session = NonNullable<LayoutProps['session']>;
 
-export { missingSources };
 
 function SubjectSwitch({ lang, current, children }: { lang: Lang; current: string; children: readonly ChildEntry[] }) {
   const w = RECORD_WORDS[lang];
@@ -48,7 +47,8 @@ function SubjectSwitch({ lang, current, children }: { lang: Lang; current: strin
 /** At most this many of the last 30 days' items on the overview; the type pages have the rest. */
 export const NEW_ITEMS_SHOWN = 8;
 
-export function OverviewPage({ lang, path, session, overview, children, recent }: { lang: Lang; path: string; session: Session; overview: RecordOverview; children: readonly ChildEntry[]; recent: { readonly items: readonly ShownItem[]; readonly total: number } }) {
+export function OverviewPage({ lang, path, session, overview, children }: { lang: Lang; path: string; session: Session; overview: RecordOverview; children: readonly ChildEntry[] }) {
+  const { recent } = overview;
   const w = RECORD_WORDS[lang];
   const p = PAGE_WORDS[lang];
   const names = INFO_TYPE_TITLES[lang];

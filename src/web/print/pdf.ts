@@ -4,7 +4,7 @@ import { formatLongDate, swedishDate, SWEDISH_TIME_ZONE, type IsoDate } from '..
 import type { RecordView, ShownItem } from '../../record/service.js';
 import { intervalText, valueText } from '../charts/pages.js';
 import type { Lang } from '../i18n.js';
-import { missingSources } from '../pages/my-record.js';
+import { missingSources } from '../pages/record/common.js';
 import { INFO_TYPE_TITLES } from '../record-words.js';
 import { PRINT_WORDS } from './words.js';
 
