@@ -1,4 +1,8 @@
+import { JOURNALEN_HSA_ID } from '../engagement-index/engagement.js';
 import { JournalenError } from '../errors/index.js';
+
+/** Inera's organisation number: the national aggregating services' logical address (AGP `agp.logicalAddress`). */
+const NATIONAL_AGGREGATOR = '5565594230';
 
 /**
  * Typed configuration from environment variables, read once at start. A bad value stops the
@@ -35,8 +39,51 @@ export interface Config {
   readonly sessionAbsoluteHours: number;
   /** direct: engagement index, routing and one call per source; platform: the national aggregating services. */
   readonly aggregationMode: 'direct' | 'platform';
-  /** Base URL of the aggregating services (platform mode); unset in the demo: a simulated platform is started. */
+  /**
+   * Base URL of the national platform (VP, e.g. https://vp.example.se); every RIV-TA call goes to
+   * `platformUrl + platformPathTemplate`, addressed by LogicalAddress. Unset in the demo: the
+   * simulated services are called.
+   */
   readonly platformUrl: string | undefined;
+  /** demo: simulators, demo identity provider and demo administrators; production: the national services only. */
+  readonly mode: 'demo' | 'production';
+  /** The path of a contract below platformUrl; `{domain}`, `{contract}` and `{major}` are filled in. */
+  readonly platformPathTemplate: string;
+  /** This service's HSA-id: the consumer the platform authorizes (it is the function certificate's SERIALNUMBER). */
+  readonly consumerHsaId: string;
+  /** The national services' logical addresses (the LogicalAddress header of each call). */
+  readonly logicalAddresses: {
+    readonly aggregator: string;
+    readonly personRegister: string | undefined;
+    readonly hsaDirectory: string | undefined;
+    readonly engagementIndex: string | undefined;
+  };
+  /** Where "who holds information about P" comes from: our own index (kept by ProcessNotification/Update) or the national one (FindContent). */
+  readonly engagementIndex: 'own' | 'national';
+  /** The function certificate for mutual TLS on every outbound call, and the CA bundle to trust. */
+  readonly tls: TlsFiles | undefined;
+  /** The internal listener's server certificate (default: the function certificate) and the CA its clients must chain to. */
+  readonly internalTls: { readonly certFile?: string; readonly keyFile?: string; readonly clientCaFile?: string };
+  readonly timeouts: {
+    /** One source system, all its pages (direct mode). */
+    readonly sourceMs: number;
+    /** The whole fan-out, after which calls still running are abandoned. */
+    readonly deadlineMs: number;
+    /** One call to an aggregating service (platform mode). */
+    readonly platformCallMs: number;
+    /** What a resident waits at most: what arrived by then is shown, the rest is named as still answering. */
+    readonly displayMs: number;
+    /** One call to the person register or the HSA directory. */
+    readonly nationalServiceMs: number;
+  };
+}
+
+export interface TlsFiles {
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly pfxFile?: string;
+  readonly passphrase?: string;
+  readonly caFile?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -81,6 +128,25 @@ const text = (fallback: string, allowed: string): Variable<string> => ({
   fallback,
   parse: (raw) => (raw.trim() === '' || raw.includes('\0') ? undefined : raw),
 });
+
+const hsaId: Variable<string | undefined> = {
+  allowed: 'an HSA-id such as SE2321000016-1234 (country code, organisation number, dash, serial)',
+  fallback: undefined,
+  parse: (raw) => (/^SE[0-9]{10}-[0-9A-Za-z]{1,31}$/.test(raw) ? raw : undefined),
+};
+
+// A logical address is an HSA-id or, for the national services, an organisation number.
+const logicalAddress: Variable<string | undefined> = {
+  allowed: 'a logical address: an HSA-id (SE2321000016-1234) or an organisation number (5565594230)',
+  fallback: undefined,
+  parse: (raw) => (/^(SE[0-9]{10}-[0-9A-Za-z]{1,31}|[0-9]{10})$/.test(raw) ? raw : undefined),
+};
+
+const file: Variable<string | undefined> = {
+  allowed: 'the path of a readable file',
+  fallback: undefined,
+  parse: (raw) => (raw.trim() === '' || raw.includes('\0') ? undefined : raw),
+};
 
 const VARIABLES = {
   PORT: integer(1, 65535, 3000),
@@ -137,53 +203,188 @@ const VARIABLES = {
       }
     },
   } as Variable<string | undefined>,
+  JOURNALEN_MODE: oneOf(['demo', 'production'] as const, 'demo'),
+  PLATFORM_PATH_TEMPLATE: {
+    allowed: 'a path starting with / holding {contract}, with only {domain}, {contract} and {major} as placeholders',
+    fallback: '/vp/{domain}/{contract}/{major}/rivtabp21',
+    parse: (raw: string) => {
+      if (!raw.startsWith('/') || !raw.includes('{contract}') || /\s/.test(raw)) return undefined;
+      const unknown = [...raw.matchAll(/\{([^}]*)\}/g)].some((m) => !['domain', 'contract', 'major'].includes(m[1]!));
+      return unknown ? undefined : raw;
+    },
+  } as Variable<string>,
+  CONSUMER_HSA_ID: hsaId,
+  AGGREGATOR_LOGICAL_ADDRESS: logicalAddress,
+  PERSON_REGISTER_LOGICAL_ADDRESS: logicalAddress,
+  HSA_LOGICAL_ADDRESS: logicalAddress,
+  ENGAGEMENT_INDEX_LOGICAL_ADDRESS: logicalAddress,
+  ENGAGEMENT_INDEX: oneOf(['own', 'national'] as const, 'own'),
+  TLS_CERT_FILE: file,
+  TLS_KEY_FILE: file,
+  TLS_PFX_FILE: file,
+  TLS_PFX_PASSPHRASE: { allowed: 'the passphrase of TLS_PFX_FILE', fallback: undefined, parse: (raw: string) => raw } as Variable<string | undefined>,
+  TLS_CA_FILE: file,
+  INTERNAL_TLS_CERT_FILE: file,
+  INTERNAL_TLS_KEY_FILE: file,
+  INTERNAL_TLS_CLIENT_CA_FILE: file,
+  SOURCE_TIMEOUT_MS: integer(100, 120_000, 27_000),
+  AGGREGATION_DEADLINE_MS: integer(100, 120_000, 28_000),
+  PLATFORM_CALL_TIMEOUT_MS: integer(100, 120_000, 30_000),
+  DISPLAY_DEADLINE_MS: integer(100, 120_000, 5_000),
+  NATIONAL_SERVICE_TIMEOUT_MS: integer(100, 120_000, 10_000),
 } as const;
 
-const SECRET_VARIABLES: readonly string[] = ['DATABASE_URL', 'OIDC_CLIENT_SECRET', 'SESSION_SECRET'];
+const SECRET_VARIABLES: readonly string[] = ['DATABASE_URL', 'OIDC_CLIENT_SECRET', 'SESSION_SECRET', 'TLS_PFX_PASSPHRASE'];
 
-function read<T>(env: Env, name: keyof typeof VARIABLES, variable: Variable<T>): T {
+/** Problems found while reading; every one is reported, not just the first. */
+class Problems {
+  readonly lines: { field: string; message: string }[] = [];
+  add(field: string, message: string): void {
+    this.lines.push({ field, message });
+  }
+}
+
+function read<T>(env: Env, name: keyof typeof VARIABLES, variable: Variable<T>, problems?: Problems): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return variable.fallback;
   const value = variable.parse(raw);
   if (value === undefined) {
     // A connection URL or a secret may hold a password: never echo it.
     const shown = SECRET_VARIABLES.includes(name) ? '' : `, got ${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 57)}...` : raw)}`;
-    throw new JournalenError('CONFIG_INVALID', `${name} must be ${variable.allowed}${shown}`, { field: name });
+    const message = `${name} must be ${variable.allowed}${shown}`;
+    if (!problems) throw new JournalenError('CONFIG_INVALID', message, { field: name });
+    problems.add(name, message);
+    return variable.fallback;
   }
   return value;
 }
 
+/**
+ * Reads and checks every variable. Every problem is collected, so a production start that lacks
+ * five settings names all five (one line each) rather than the first; a single problem keeps
+ * the one-line message it always had.
+ */
 export function loadConfig(env: Env = process.env): Config {
-  return {
-    port: read(env, 'PORT', VARIABLES.PORT),
-    host: read(env, 'HOST', VARIABLES.HOST),
-    databaseUrl: read(env, 'DATABASE_URL', VARIABLES.DATABASE_URL),
-    dataDir: read(env, 'DATA_DIR', VARIABLES.DATA_DIR),
-    logLevel: read(env, 'LOG_LEVEL', VARIABLES.LOG_LEVEL),
-    simulators: read(env, 'SIMULATORS', VARIABLES.SIMULATORS) === 'on',
-    populationSize: read(env, 'POPULATION_SIZE', VARIABLES.POPULATION_SIZE),
-    populationSeed: read(env, 'POPULATION_SEED', VARIABLES.POPULATION_SEED),
-    simulatorPort: read(env, 'SIMULATOR_PORT', VARIABLES.SIMULATOR_PORT),
-    internalPort: read(env, 'INTERNAL_PORT', VARIABLES.INTERNAL_PORT),
-    ...loginConfig(env),
-    aggregationMode: read(env, 'AGGREGATION_MODE', VARIABLES.AGGREGATION_MODE),
-    platformUrl: read(env, 'PLATFORM_URL', VARIABLES.PLATFORM_URL),
+  const problems = new Problems();
+  const r = <T,>(name: keyof typeof VARIABLES, variable: Variable<T>) => read(env, name, variable, problems);
+  const mode = r('JOURNALEN_MODE', VARIABLES.JOURNALEN_MODE);
+  const port = r('PORT', VARIABLES.PORT);
+  const config: Config = {
+    port,
+    host: r('HOST', VARIABLES.HOST),
+    databaseUrl: r('DATABASE_URL', VARIABLES.DATABASE_URL),
+    dataDir: r('DATA_DIR', VARIABLES.DATA_DIR),
+    logLevel: r('LOG_LEVEL', VARIABLES.LOG_LEVEL),
+    simulators: mode === 'demo' && r('SIMULATORS', VARIABLES.SIMULATORS) === 'on',
+    populationSize: r('POPULATION_SIZE', VARIABLES.POPULATION_SIZE),
+    populationSeed: r('POPULATION_SEED', VARIABLES.POPULATION_SEED),
+    simulatorPort: r('SIMULATOR_PORT', VARIABLES.SIMULATOR_PORT),
+    internalPort: r('INTERNAL_PORT', VARIABLES.INTERNAL_PORT),
+    ...loginConfig(env, port, problems),
+    aggregationMode: r('AGGREGATION_MODE', VARIABLES.AGGREGATION_MODE),
+    platformUrl: r('PLATFORM_URL', VARIABLES.PLATFORM_URL),
+    mode,
+    platformPathTemplate: r('PLATFORM_PATH_TEMPLATE', VARIABLES.PLATFORM_PATH_TEMPLATE),
+    consumerHsaId: r('CONSUMER_HSA_ID', VARIABLES.CONSUMER_HSA_ID) ?? JOURNALEN_HSA_ID,
+    logicalAddresses: {
+      aggregator: r('AGGREGATOR_LOGICAL_ADDRESS', VARIABLES.AGGREGATOR_LOGICAL_ADDRESS) ?? NATIONAL_AGGREGATOR,
+      personRegister: r('PERSON_REGISTER_LOGICAL_ADDRESS', VARIABLES.PERSON_REGISTER_LOGICAL_ADDRESS),
+      hsaDirectory: r('HSA_LOGICAL_ADDRESS', VARIABLES.HSA_LOGICAL_ADDRESS),
+      engagementIndex: r('ENGAGEMENT_INDEX_LOGICAL_ADDRESS', VARIABLES.ENGAGEMENT_INDEX_LOGICAL_ADDRESS),
+    },
+    engagementIndex: r('ENGAGEMENT_INDEX', VARIABLES.ENGAGEMENT_INDEX),
+    tls: tlsFiles(env, problems),
+    internalTls: {
+      ...optional('certFile', r('INTERNAL_TLS_CERT_FILE', VARIABLES.INTERNAL_TLS_CERT_FILE)),
+      ...optional('keyFile', r('INTERNAL_TLS_KEY_FILE', VARIABLES.INTERNAL_TLS_KEY_FILE)),
+      ...optional('clientCaFile', r('INTERNAL_TLS_CLIENT_CA_FILE', VARIABLES.INTERNAL_TLS_CLIENT_CA_FILE)),
+    },
+    timeouts: {
+      sourceMs: r('SOURCE_TIMEOUT_MS', VARIABLES.SOURCE_TIMEOUT_MS),
+      deadlineMs: r('AGGREGATION_DEADLINE_MS', VARIABLES.AGGREGATION_DEADLINE_MS),
+      platformCallMs: r('PLATFORM_CALL_TIMEOUT_MS', VARIABLES.PLATFORM_CALL_TIMEOUT_MS),
+      displayMs: r('DISPLAY_DEADLINE_MS', VARIABLES.DISPLAY_DEADLINE_MS),
+      nationalServiceMs: r('NATIONAL_SERVICE_TIMEOUT_MS', VARIABLES.NATIONAL_SERVICE_TIMEOUT_MS),
+    },
   };
+  if (config.timeouts.sourceMs > config.timeouts.deadlineMs) {
+    problems.add('SOURCE_TIMEOUT_MS', `SOURCE_TIMEOUT_MS (${config.timeouts.sourceMs}) must not be longer than AGGREGATION_DEADLINE_MS (${config.timeouts.deadlineMs})`);
+  }
+  if (config.engagementIndex === 'national' && config.platformUrl === undefined && mode === 'demo') {
+    problems.add('ENGAGEMENT_INDEX', 'ENGAGEMENT_INDEX=national needs PLATFORM_URL (the national engagement index is reached through the platform)');
+  }
+  if (mode === 'production') productionChecks(env, config, problems);
+  if (problems.lines.length > 0) {
+    throw new JournalenError('CONFIG_INVALID', problems.lines.map((p) => p.message).join('\n'), {
+      field: problems.lines[0]!.field,
+      problems: problems.lines,
+    });
+  }
+  return config;
 }
 
-function loginConfig(env: Env) {
-  const port = read(env, 'PORT', VARIABLES.PORT);
-  const issuer = read(env, 'OIDC_ISSUER', VARIABLES.OIDC_ISSUER);
-  const clientSecret = read(env, 'OIDC_CLIENT_SECRET', VARIABLES.OIDC_CLIENT_SECRET);
+/**
+ * Production runs only on the real national services: a register, a directory, an identity
+ * provider, TLS material and a session secret must all be configured, and nothing of the demo
+ * may be asked for. One line per missing setting.
+ */
+function productionChecks(env: Env, config: Config, problems: Problems): void {
+  const missing = (name: string, why: string) => problems.add(name, `${name} must be set in production: ${why}`);
+  if (config.platformUrl === undefined) missing('PLATFORM_URL', 'the national platform (VP) every RIV-TA call goes through');
+  else if (!config.platformUrl.startsWith('https:')) problems.add('PLATFORM_URL', 'PLATFORM_URL must be https in production: the platform requires mutual TLS');
+  if (env.CONSUMER_HSA_ID === undefined || env.CONSUMER_HSA_ID === '') missing('CONSUMER_HSA_ID', "this service's HSA-id, registered as consumer in the platform's TAK");
+  if (config.logicalAddresses.personRegister === undefined) missing('PERSON_REGISTER_LOGICAL_ADDRESS', 'the population register (PU, GetPersonsForProfile) for guardians, protected identity and deaths');
+  if (config.logicalAddresses.hsaDirectory === undefined) missing('HSA_LOGICAL_ADDRESS', 'the HSA directory for care providers and units');
+  if (config.engagementIndex === 'national' && config.logicalAddresses.engagementIndex === undefined) {
+    missing('ENGAGEMENT_INDEX_LOGICAL_ADDRESS', 'the national engagement index (FindContent), or ENGAGEMENT_INDEX=own');
+  }
+  if (config.tls === undefined || (config.tls.pfxFile === undefined && (config.tls.certFile === undefined || config.tls.keyFile === undefined))) {
+    missing('TLS_CERT_FILE', 'the function certificate (with TLS_KEY_FILE), or TLS_PFX_FILE, for mutual TLS with the platform');
+  }
+  if (config.tls?.caFile === undefined) missing('TLS_CA_FILE', 'the CA bundle that the platform\'s and the internal clients\' certificates chain to');
+  if (config.oidc === undefined) missing('OIDC_ISSUER', 'the e-ID broker (with OIDC_CLIENT_ID and OIDC_CLIENT_SECRET)');
+  if (config.sessionSecret === undefined) missing('SESSION_SECRET', 'at least 32 characters, the same for every process');
+  if (env.PUBLIC_URL === undefined || env.PUBLIC_URL === '') missing('PUBLIC_URL', 'the https origin residents use');
+  else if (!config.publicUrl.startsWith('https:') && !/^http:\/\/(localhost|127\.0\.0\.1)(:|$)/.test(config.publicUrl)) {
+    problems.add('PUBLIC_URL', 'PUBLIC_URL must be https in production');
+  }
+  if (env.SIMULATORS === 'on') problems.add('SIMULATORS', 'SIMULATORS=on is refused in production: the simulated source systems are the demo\'s');
+}
+
+function tlsFiles(env: Env, problems: Problems): TlsFiles | undefined {
+  const r = <T,>(name: keyof typeof VARIABLES, variable: Variable<T>) => read(env, name, variable, problems);
+  const files: TlsFiles = {
+    ...optional('certFile', r('TLS_CERT_FILE', VARIABLES.TLS_CERT_FILE)),
+    ...optional('keyFile', r('TLS_KEY_FILE', VARIABLES.TLS_KEY_FILE)),
+    ...optional('pfxFile', r('TLS_PFX_FILE', VARIABLES.TLS_PFX_FILE)),
+    ...optional('passphrase', r('TLS_PFX_PASSPHRASE', VARIABLES.TLS_PFX_PASSPHRASE)),
+    ...optional('caFile', r('TLS_CA_FILE', VARIABLES.TLS_CA_FILE)),
+  };
+  if (files.pfxFile !== undefined && (files.certFile !== undefined || files.keyFile !== undefined)) {
+    problems.add('TLS_PFX_FILE', 'TLS_PFX_FILE and TLS_CERT_FILE/TLS_KEY_FILE are two ways to give the certificate: set one of them');
+  }
+  if ((files.certFile === undefined) !== (files.keyFile === undefined)) {
+    problems.add(files.certFile === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE', 'TLS_CERT_FILE and TLS_KEY_FILE go together');
+  }
+  return Object.keys(files).length === 0 ? undefined : files;
+}
+
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+
+function loginConfig(env: Env, port: number, problems: Problems) {
+  const r = <T,>(name: keyof typeof VARIABLES, variable: Variable<T>) => read(env, name, variable, problems);
+  const issuer = r('OIDC_ISSUER', VARIABLES.OIDC_ISSUER);
+  const clientSecret = r('OIDC_CLIENT_SECRET', VARIABLES.OIDC_CLIENT_SECRET);
   if (issuer !== undefined && clientSecret === undefined) {
-    throw new JournalenError('CONFIG_INVALID', 'OIDC_CLIENT_SECRET must be set when OIDC_ISSUER is', { field: 'OIDC_CLIENT_SECRET' });
+    problems.add('OIDC_CLIENT_SECRET', 'OIDC_CLIENT_SECRET must be set when OIDC_ISSUER is');
   }
   return {
-    publicUrl: read(env, 'PUBLIC_URL', VARIABLES.PUBLIC_URL) ?? `http://localhost:${port}`,
-    oidc: issuer !== undefined && clientSecret !== undefined ? { issuer, clientId: read(env, 'OIDC_CLIENT_ID', VARIABLES.OIDC_CLIENT_ID), clientSecret } : undefined,
-    demoIdpPort: read(env, 'DEMO_IDP_PORT', VARIABLES.DEMO_IDP_PORT),
-    sessionSecret: read(env, 'SESSION_SECRET', VARIABLES.SESSION_SECRET),
-    sessionIdleMinutes: read(env, 'SESSION_IDLE_MINUTES', VARIABLES.SESSION_IDLE_MINUTES),
-    sessionAbsoluteHours: read(env, 'SESSION_ABSOLUTE_HOURS', VARIABLES.SESSION_ABSOLUTE_HOURS),
+    publicUrl: r('PUBLIC_URL', VARIABLES.PUBLIC_URL) ?? `http://localhost:${port}`,
+    oidc: issuer !== undefined && clientSecret !== undefined ? { issuer, clientId: r('OIDC_CLIENT_ID', VARIABLES.OIDC_CLIENT_ID), clientSecret } : undefined,
+    demoIdpPort: r('DEMO_IDP_PORT', VARIABLES.DEMO_IDP_PORT),
+    sessionSecret: r('SESSION_SECRET', VARIABLES.SESSION_SECRET),
+    sessionIdleMinutes: r('SESSION_IDLE_MINUTES', VARIABLES.SESSION_IDLE_MINUTES),
+    sessionAbsoluteHours: r('SESSION_ABSOLUTE_HOURS', VARIABLES.SESSION_ABSOLUTE_HOURS),
   };
 }

@@ -19,6 +19,10 @@ export const ErrorCodes = {
   LOGIN_FAILED: { status: 502, title: 'Login failed' },
   OVERLOADED: { status: 503, title: 'Service overloaded' },
   DATABASE_UNAVAILABLE: { status: 503, title: 'Database unavailable' },
+  /** The national population register (PU) did not answer: access is refused, never guessed. */
+  REGISTER_UNAVAILABLE: { status: 503, title: 'Population register unavailable' },
+  /** The HSA directory did not answer for a care unit or provider that is not yet known. */
+  DIRECTORY_UNAVAILABLE: { status: 503, title: 'Care directory unavailable' },
   INTERNAL: { status: 500, title: 'Internal error' },
 } as const;
 
