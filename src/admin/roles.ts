@@ -1,11 +1,10 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import { appendAudit, type AuditActor } from '../audit/index.js';
 import type { Db } from '../db/connection.js';
-import { adminRole, type AdminRole } from '../db/schema.js';
-import { ageOn } from '../domain/identifiers/index.js';
-import type { RegionCode } from '../domain/regions.js';
-import { SPECIAL_INDEXES, type Population } from '../simulators/population.js';
+import { ADMIN_ROLES, adminRole, type AdminRole } from '../db/schema.js';
+import { parsePersonalIdentity } from '../domain/identifiers/index.js';
+import { isRegionCode, type RegionCode } from '../domain/regions.js';
 import { JournalenError } from '../errors/index.js';
 import { requireSession } from '../web/auth.js';
 
@@ -38,20 +37,111 @@ export async function rolesOf(db: Db, personnummer: string): Promise<AdminGrant[
   return rows.map((r) => ({ role: r.role, regionCode: r.regionCode as RegionCode | null }));
 }
 
-export async function grantRole(db: Db, actor: AuditActor, grant: AdminGrant & { readonly personnummer: string }): Promise<void> {
-  if ((grant.role === 'careProviderAdmin') !== (grant.regionCode !== null)) {
-    throw new JournalenError('INPUT_INVALID', 'regionCode: a care provider administrator needs a region, the other roles none', { field: 'regionCode' });
-  }
-  await db.transaction(async (tx) => {
+// Differs from the audit chain's and the migrations' locks (src/audit/log.ts, src/db/connection.ts).
+const GRANT_LOCK_KEY = 7_318_402_553;
+
+/** One stored grant, as `admin list` shows it. */
+export interface AdminGrantRecord extends AdminGrant {
+  readonly personnummer: string;
+  /** The audit actor id of whoever gave it (`cli:<user>`, a personnummer, `journalen`). */
+  readonly grantedBy: string;
+  readonly grantedAt: Date;
+}
+
+/**
+ * Gives `grant` to a person; true when it was new, false when they already held it (nothing is
+ * written then). The grant and its audit entry (naming the person as subject) commit together.
+ * The personnummer must be the normalized 12 digits: administrators log in with the e-ID, so
+ * nothing else could ever use the role.
+ */
+export async function grantRole(db: Db, actor: AuditActor, grant: AdminGrant & { readonly personnummer: string }): Promise<boolean> {
+  checkGrant(grant);
+  return db.transaction(async (tx) => {
+    // The table's unique constraint treats a null region as distinct from every other, so it does
+    // not stop a second operator grant; two grants at once are serialised here instead.
+    await tx.execute(sql`select pg_advisory_xact_lock(${GRANT_LOCK_KEY})`);
+    const held = await tx
+      .select({ id: adminRole.id })
+      .from(adminRole)
+      .where(and(eq(adminRole.personnummer, grant.personnummer), eq(adminRole.role, grant.role), grant.regionCode === null ? isNull(adminRole.regionCode) : eq(adminRole.regionCode, grant.regionCode)))
+      .limit(1);
+    if (held.length > 0) return false;
     const inserted = await tx
       .insert(adminRole)
       .values({ personnummer: grant.personnummer, role: grant.role, regionCode: grant.regionCode, grantedBy: actor.id })
       .onConflictDoNothing()
       .returning({ id: adminRole.id });
-    if (inserted.length > 0) {
-      await appendAudit(tx, { kind: 'adminAction', actor, details: { action: 'roleGranted', role: grant.role, regionCode: grant.regionCode } });
-    }
+    if (inserted.length === 0) return false;
+    await appendAudit(tx, { kind: 'adminAction', actor, subject: grant.personnummer, details: { action: 'roleGranted', role: grant.role, regionCode: grant.regionCode } });
+    return true;
   });
+}
+
+/**
+ * Takes a person's grants away: all of them, or those of `role` and/or `regionCode` (a region
+ * narrows to care provider administrators of that region). Returns what was removed, each with
+ * its own audit entry in the same transaction; empty when nothing matched.
+ */
+export async function revokeRoles(
+  db: Db,
+  actor: AuditActor,
+  which: { readonly personnummer: string; readonly role?: AdminRole; readonly regionCode?: RegionCode },
+): Promise<AdminGrant[]> {
+  checkPersonnummer(which.personnummer);
+  if (which.regionCode !== undefined && !isRegionCode(which.regionCode)) {
+    throw new JournalenError('INPUT_INVALID', 'regionCode: not one of the 21 county codes', { field: 'regionCode' });
+  }
+  const conditions: SQL[] = [eq(adminRole.personnummer, which.personnummer)];
+  if (which.role !== undefined) conditions.push(eq(adminRole.role, which.role));
+  if (which.regionCode !== undefined) conditions.push(eq(adminRole.regionCode, which.regionCode));
+  return db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(adminRole)
+      .where(and(...conditions))
+      .returning({ role: adminRole.role, regionCode: adminRole.regionCode });
+    const grants = removed
+      .map((r) => ({ role: r.role, regionCode: r.regionCode as RegionCode | null }))
+      .sort((a, b) => compareGrants(a, b));
+    for (const g of grants) {
+      await appendAudit(tx, { kind: 'adminAction', actor, subject: which.personnummer, details: { action: 'roleRevoked', role: g.role, regionCode: g.regionCode } });
+    }
+    return grants;
+  });
+}
+
+/** Every grant, oldest first. */
+export async function listGrants(db: Db): Promise<AdminGrantRecord[]> {
+  const rows = await db.select().from(adminRole).orderBy(asc(adminRole.grantedAt), asc(adminRole.id));
+  return rows.map((r) => ({ personnummer: r.personnummer, role: r.role, regionCode: r.regionCode as RegionCode | null, grantedBy: r.grantedBy, grantedAt: r.grantedAt }));
+}
+
+/** By role, then region: a stable order for messages. */
+function compareGrants(a: AdminGrant, b: AdminGrant): number {
+  return a.role.localeCompare(b.role) || (a.regionCode ?? '').localeCompare(b.regionCode ?? '');
+}
+
+function checkGrant(grant: AdminGrant & { readonly personnummer: string }): void {
+  checkPersonnummer(grant.personnummer);
+  if (!(ADMIN_ROLES as readonly string[]).includes(grant.role)) {
+    throw new JournalenError('INPUT_INVALID', `role: must be one of ${ADMIN_ROLES.join(', ')}`, { field: 'role' });
+  }
+  if ((grant.role === 'careProviderAdmin') !== (grant.regionCode !== null)) {
+    throw new JournalenError('INPUT_INVALID', 'regionCode: a care provider administrator needs a region, the other roles none', { field: 'regionCode' });
+  }
+  if (grant.regionCode !== null && !isRegionCode(grant.regionCode)) {
+    throw new JournalenError('INPUT_INVALID', 'regionCode: not one of the 21 county codes', { field: 'regionCode' });
+  }
+}
+
+/** A normalized personnummer (a samordningsnummer cannot log in, so cannot administer). */
+function checkPersonnummer(value: string): void {
+  const identity = parsePersonalIdentity(value, { field: 'personnummer' });
+  if (identity.normalized !== value) {
+    throw new JournalenError('INPUT_INVALID', 'personnummer: must be the normalized 12 digits, YYYYMMDDNNNC', { field: 'personnummer' });
+  }
+  if (identity.kind !== 'personnummer') {
+    throw new JournalenError('INPUT_INVALID', 'personnummer: a samordningsnummer cannot log in with the e-ID, so cannot be an administrator', { field: 'personnummer' });
+  }
 }
 
 export type AdminNeed =
@@ -89,37 +179,4 @@ export async function requireAdmin(request: FastifyRequest, db: Db, need: AdminN
 export function regionsAllowed(grants: readonly AdminGrant[], action: 'read' | 'write'): 'all' | RegionCode[] {
   if (grants.some((g) => g.role === 'operator' || (g.role === 'auditor' && action === 'read'))) return 'all';
   return grants.filter((g) => g.role === 'careProviderAdmin' && g.regionCode !== null).map((g) => g.regionCode!);
-}
-
-export const DEMO_ADMIN_REGION: RegionCode = '12';
-const DEMO_ROLES = ['operator', 'careProviderAdmin', 'auditor'] as const;
-
-/**
- * The demo's administrators: the first three adults of the synthetic population after the
- * special cases (an administrator logs in like anyone, so must be 16 or older and alive).
- */
-export function demoAdmins(population: Pick<Population, 'size' | 'residentAt'>, today = new Date()): { role: AdminRole; index: number; personnummer: string }[] {
-  const out: { role: AdminRole; index: number; personnummer: string }[] = [];
-  for (let i = Math.max(...Object.values(SPECIAL_INDEXES)) + 1; i < population.size && out.length < DEMO_ROLES.length; i++) {
-    const r = population.residentAt(i);
-    if (r.idKind !== 'personnummer' || r.deceasedOn !== undefined || r.protectedIdentity || ageOn(r, today) < 18) continue;
-    out.push({ role: DEMO_ROLES[out.length]!, index: i, personnummer: r.personnummer });
-  }
-  return out;
-}
-
-/** The demo administrator with `role` (tests and the demo login list). */
-export function demoAdminNumber(population: Pick<Population, 'size' | 'residentAt'>, role: AdminRole): string {
-  const found = demoAdmins(population).find((a) => a.role === role);
-  if (!found) throw new JournalenError('NOT_FOUND', `the population has no adult for the demo ${role}`);
-  return found.personnummer;
-}
-
-export async function seedDemoAdmins(db: Db, population: Pick<Population, 'size' | 'residentAt'>): Promise<void> {
-  const system: AuditActor = { id: 'journalen', role: 'system', name: 'Journalen (demo)' };
-  const existing = await db.select({ n: sql<number>`count(*)::int` }).from(adminRole);
-  if ((existing[0]?.n ?? 0) > 0) return;
-  for (const admin of demoAdmins(population)) {
-    await grantRole(db, system, { personnummer: admin.personnummer, role: admin.role, regionCode: admin.role === 'careProviderAdmin' ? DEMO_ADMIN_REGION : null });
-  }
 }

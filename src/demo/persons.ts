@@ -1,4 +1,5 @@
-import { demoAdmins, type AdminRole } from '../admin/roles.js';
+import type { AdminRole } from '../admin/roles.js';
+import { demoAdmins } from './admins.js';
 import { ageOn } from '../domain/identifiers/index.js';
 import type { DemoPerson } from '../identity-provider/index.js';
 import { SPECIAL_INDEXES, type Population, type SpecialCase } from '../simulators/population.js';

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/connection.js';
 import { routingEntry } from '../db/schema.js';
-import { seedDemoAdmins } from '../admin/roles.js';
+import { seedDemoAdmins } from '../demo/admins.js';
 import { startDemoSources, type DemoSources } from '../demo/sources.js';
 import { ENGAGEMENT_INDEX_PATHS } from '../engagement-index/routes.js';
 import { createLogger } from '../operations/logger.js';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAdminNumber } from '../../admin/roles.js';
+import { demoAdminNumber } from '../../demo/admins.js';
 import { openDatabase, type Database } from '../../db/connection.js';
 import { browserUnavailable, launchChromium } from '../../testing/browser.js';
 import { APP_ORIGIN, startJournalen, type Journalen } from '../../testing/journalen.js';

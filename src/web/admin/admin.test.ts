@@ -1,6 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demoAdminNumber, grantRole } from '../../admin/roles.js';
+import { grantRole } from '../../admin/roles.js';
+import { demoAdminNumber } from '../../demo/admins.js';
 import { auditEntry } from '../../db/schema.js';
 import { policyInForce } from '../../registry/policies.js';
 import { TOLVAN } from '../../simulators/population.js';

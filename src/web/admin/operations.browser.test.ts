@@ -5,7 +5,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeStep, createConnection } from '../../admin/onboarding/index.js';
-import { demoAdminNumber } from '../../admin/roles.js';
+import { demoAdminNumber } from '../../demo/admins.js';
 import { recordSourceStatuses } from '../../admin/statistics/index.js';
 import { contractVersion } from '../../contracts/registry.js';
 import { openDatabase, type Database } from '../../db/connection.js';

@@ -1,7 +1,8 @@
 import { takeOutOfProduction } from '../../testing/world.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { completeStep, createConnection, type ConnectionInput } from '../../admin/onboarding/index.js';
-import { demoAdminNumber, grantRole } from '../../admin/roles.js';
+import { grantRole } from '../../admin/roles.js';
+import { demoAdminNumber } from '../../demo/admins.js';
 import { recordSourceStatuses } from '../../admin/statistics/index.js';
 import type { AuditActor } from '../../audit/index.js';
 import { contractVersion } from '../../contracts/registry.js';
