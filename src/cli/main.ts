@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { disclose } from './disclose.js';
 import { rivParse, rivRequest } from './riv.js';
+import { runAdmin } from './admin.js';
 import { verifyAuditChain } from '../audit/index.js';
 import { renderReportHtml, verifyProducer } from '../conformance/index.js';
 import { CONTRACT_NAMES, type ContractName } from '../contracts/types.js';
@@ -44,6 +45,11 @@ Commands:
       Runs the producer conformance suite ("Verifiering av tjänsteproducent") against a RIV-TA
       producer answering POST <url>/<Contract>/<major>, and prints the report (JSON by default).
       Exit 0 only when every check passes, 1 when any fails.
+  admin grant --role operator|regional|auditor [--region <NN>] <personnummer>
+  admin list [--show-identity]
+  admin revoke [--role <role>] [--region <NN>] <personnummer>
+      Gives, lists and takes away administrators' roles in the service's database, each change
+      in the audit log. "journalen admin help" tells more.
   help
       Shows this text.
 `;
@@ -217,6 +223,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await runRiv(rest, io);
       case 'audit':
         return await runAudit(rest, io);
+      case 'admin':
+        return await runAdmin(rest, io);
       case 'verify-producer':
         return await runVerifyProducer(rest, io);
       case undefined:
