@@ -67,6 +67,15 @@ export interface Deadline {
    * when the deadline fell: a transport that ignores the abort must not hold the answer.
    */
   settle<T, R>(tasks: readonly T[], run: (task: T) => Promise<R>): Promise<(R | undefined)[]>;
+  /**
+   * Runs every task at once and gives what finished within `displayMs` (undefined for the rest,
+   * which go on). `rest` resolves when every task has ended or the deadline fell; it never rejects.
+   */
+  settleBy<T, R>(
+    tasks: readonly T[],
+    run: (task: T) => Promise<R>,
+    displayMs: number,
+  ): Promise<{ readonly results: (R | undefined)[]; readonly rest: Promise<void> }>;
   /** Stops the timer and whatever is still running. */
   end(): void;
 }
@@ -90,6 +99,28 @@ export function startDeadline(ms: number): Deadline {
       );
       await Promise.race([all, fallen]);
       return [...results];
+    },
+    async settleBy(tasks, run, displayMs) {
+      const results: (Awaited<ReturnType<typeof run>> | undefined)[] = tasks.map(() => undefined);
+      const all = Promise.all(
+        tasks.map(async (task, i) => {
+          results[i] = await run(task);
+        }),
+      );
+      const rest = Promise.race([all, fallen]).then(() => undefined);
+      // What goes on in the background must never be an unhandled rejection.
+      rest.catch(() => {});
+      let shownTimer: ReturnType<typeof setTimeout> | undefined;
+      const shown = new Promise<void>((resolve) => {
+        shownTimer = setTimeout(resolve, Math.max(0, displayMs));
+        shownTimer.unref?.();
+      });
+      try {
+        await Promise.race([all, fallen, shown]);
+      } finally {
+        clearTimeout(shownTimer);
+      }
+      return { results: [...results], rest: rest.catch(() => undefined) };
     },
     end() {
       clearTimeout(timer);
@@ -115,6 +146,72 @@ export async function withTimeout<R>(deadline: AbortSignal, timeoutMs: number, r
 
 /** timeout and deadline are waits; every other problem is a failure. */
 export const stateOf = (problem: string): 'timedOut' | 'failed' => (problem === 'timeout' || problem === 'deadline' ? 'timedOut' : 'failed');
+
+// ---- The national platform's faults (VP) ---------------------------------------------------------
+
+/** What a VP fault says about a source (skltp/vp vp-messages.properties; NATIONAL-PLATFORM.md §1). */
+export interface PlatformFaultVerdict {
+  readonly status: 'noRoute' | 'notAuthorized' | 'failed' | 'timedOut';
+  readonly problem: 'noRoute' | 'notAuthorized' | 'connection' | 'timeout' | 'soapFault';
+  /** The same in words, for logs and operators. */
+  readonly reason: string;
+}
+
+/**
+ * VP004/VP005/VP006: no route (or none for our RIV version, or an ambiguous one); VP007: this
+ * consumer has no call authorization; VP009: VP could not reach the producer, a timeout when VP
+ * says so (its ReadTimeoutException detail). Any other VP code is the platform's own fault.
+ */
+export function platformFaultVerdict(code: string, timeout = false): PlatformFaultVerdict {
+  switch (code) {
+    case 'VP004':
+    case 'VP005':
+    case 'VP006':
+      return { status: 'noRoute', problem: 'noRoute', reason: `${code}: the national platform has no route for this contract at this source system` };
+    case 'VP007':
+      return { status: 'notAuthorized', problem: 'notAuthorized', reason: `${code}: the national platform says this consumer is not authorized for this contract at this source system` };
+    case 'VP009':
+      return timeout
+        ? { status: 'timedOut', problem: 'timeout', reason: `${code}: the source system did not answer the national platform in time` }
+        : { status: 'failed', problem: 'connection', reason: `${code}: the national platform could not reach the source system` };
+    default:
+      return { status: 'failed', problem: 'soapFault', reason: `${code}: the national platform refused the call` };
+  }
+}
+
+// ---- Engagement index ----------------------------------------------------------------------------
+
+/** One engagement as the fan-out needs it: what kind of information, and which system holds it. */
+export interface FoundEngagement {
+  readonly serviceDomain: string;
+  readonly categorization: string;
+  readonly logicalAddress: string;
+  readonly sourceSystem: string;
+}
+
+/**
+ * Where "who holds information about P" comes from: our own index (default) or the national
+ * engagement index over FindContent. Fails with EngagementIndexUnavailable when it cannot say,
+ * never with an empty list that would look like a complete (empty) record.
+ */
+export interface EngagementSource {
+  find(patientId: string, serviceDomains: readonly string[], options?: { readonly signal?: AbortSignal }): Promise<FoundEngagement[]>;
+}
+
+/** The engagement index did not answer; the aggregator turns this into one source status. */
+export class EngagementIndexUnavailable extends Error {
+  constructor(
+    /** The index's logical address: the status names it. */
+    readonly logicalAddress: string,
+    readonly problem: 'connection' | 'timeout' | 'httpStatus' | 'soapFault' | 'malformed' | 'tooLarge',
+    detail: string,
+    /** Shown when describeSource does not name the address. */
+    readonly systemName?: string,
+  ) {
+    super(`the engagement index did not answer (${detail})`);
+    this.name = 'EngagementIndexUnavailable';
+  }
+}
 
 // ---- Wrong patient -------------------------------------------------------------------------------
 
@@ -174,6 +271,7 @@ export function logSummary(logger: Logger, sources: readonly SourceStatus[], ite
       systems: new Set(sources.map((s) => s.logicalAddress)).size,
       answered: count('answered'),
       answeredFromCache: count('answeredFromCache'),
+      pending: count('pending'),
       timedOut: count('timedOut'),
       failed: count('failed'),
       notAuthorized: count('notAuthorized'),

@@ -3,7 +3,10 @@ import type { RecordItem } from '../domain/record.js';
 /**
  * The last good answer of one source, per patient + source + contract (+ period), kept in memory
  * only, for a short time and a bounded number of entries, so that a source that fails now can be
- * answered "from cache" with the page saying so. Off unless the aggregator is given one.
+ * answered "from cache" with the page saying so, and so that an answer that came after the
+ * display deadline is shown at the next view. What is stored is chosen by `store`: every
+ * complete answer, or (the aggregator's default) only answers that came late, plus fresher
+ * answers of sources already held.
  *
  * Items the producer has not approved for the patient (approvedForPatient=false) are never
  * stored: that judgement changes (a rådrum ends, a clinician decides), so only a fresh answer
@@ -16,6 +19,8 @@ export interface ResponseCacheOptions {
   /** Most answers kept; the least recently used goes first. */
   readonly maxEntries: number;
   readonly now: () => number;
+  /** 'every' complete answer (default), or only 'late' ones (after the display deadline) and refreshes of those held. */
+  readonly store?: 'every' | 'late';
 }
 
 export interface CacheKey {
@@ -36,11 +41,14 @@ const keyOf = (k: CacheKey) =>
 
 export class ResponseCache {
   private readonly entries = new Map<string, CachedAnswer>();
+  readonly store: 'every' | 'late';
 
   constructor(private readonly options: ResponseCacheOptions) {
     if (!(options.ttlMs > 0) || !Number.isInteger(options.maxEntries) || options.maxEntries < 1) {
       throw new RangeError('a response cache needs ttlMs > 0 and maxEntries >= 1');
     }
+    if (options.store !== undefined && options.store !== 'every' && options.store !== 'late') throw new RangeError("a response cache stores 'every' or 'late' answers");
+    this.store = options.store ?? 'every';
   }
 
   get size(): number {
@@ -57,6 +65,12 @@ export class ResponseCache {
       if (oldest === undefined) break;
       this.entries.delete(oldest);
     }
+  }
+
+  /** Whether a live entry is held (without counting as a use). */
+  has(key: CacheKey): boolean {
+    const entry = this.entries.get(keyOf(key));
+    return entry !== undefined && this.options.now() - entry.storedAt <= this.options.ttlMs;
   }
 
   get(key: CacheKey): CachedAnswer | undefined {

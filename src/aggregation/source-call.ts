@@ -78,7 +78,19 @@ export type CallOutcome =
       /** The ProcessingStatus header of the first page (aggregating services send one). */
       readonly processingStatus?: readonly ProcessingStatusEntry[];
     }
-  | { readonly ok: false; readonly problem: SourceProblem; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly problem: SourceProblem;
+      readonly reason: string;
+      /** A SOAP Fault from the national platform (VP): its code, and whether it says the producer timed out. */
+      readonly vp?: PlatformFault;
+    };
+
+/** A VP fault: `VP007` etc. (faultstring "VP007 [platform] ..."); timeout when VP009's detail names a read timeout. */
+export interface PlatformFault {
+  readonly code: string;
+  readonly timeout: boolean;
+}
 
 /** Producer text (fault strings, result messages) goes to pages and logs: masked and short. */
 export const producerText = (text: string): string => {
@@ -90,9 +102,21 @@ class Failure extends Error {
   constructor(
     readonly problem: SourceProblem,
     message: string,
+    readonly vp?: PlatformFault,
   ) {
     super(message);
   }
+}
+
+const VP_CODE = /^\s*(VP\d{3})\b/;
+// skltp/vp HandleProducerExceptionProcessor: "Timeout when waiting on response from producer." (ReadTimeoutException) in the detail.
+const VP_TIMEOUT = /ReadTimeoutException|timeout when waiting|timed out/i;
+
+/** The VP code of a fault, if the national platform wrote it; the raw answer is read for VP009's detail. */
+export function platformFaultOf(fault: { readonly code?: string; readonly message: string }, raw: Buffer | string): PlatformFault | undefined {
+  const code = VP_CODE.exec(fault.message)?.[1] ?? VP_CODE.exec(fault.code ?? '')?.[1];
+  if (code === undefined) return undefined;
+  return { code, timeout: code === 'VP009' && VP_TIMEOUT.test(typeof raw === 'string' ? raw : raw.toString('utf8')) };
 }
 
 export async function callSource(options: CallOptions): Promise<CallOutcome> {
@@ -123,7 +147,7 @@ export async function callSource(options: CallOptions): Promise<CallOutcome> {
       const why = reason instanceof CallAborted ? reason.why : 'deadline';
       return { ok: false, problem: why, reason: new CallAborted(why).message };
     }
-    if (error instanceof Failure) return { ok: false, problem: error.problem, reason: error.message };
+    if (error instanceof Failure) return { ok: false, problem: error.problem, reason: error.message, ...(error.vp ? { vp: error.vp } : {}) };
     return { ok: false, problem: 'connection', reason: connectionReason(error) };
   }
 
@@ -167,7 +191,7 @@ async function callOnce(options: CallOptions, request: ContractRequest) {
     throw new Failure('malformed', `unreadable answer: ${isJournalenError(error) ? producerText(error.message) : 'not XML'}`);
   }
   const fault = parsed.faults.find((f) => f.kind === 'soapFault');
-  if (fault) throw new Failure('soapFault', `SOAP Fault${fault.code ? ` ${producerText(fault.code)}` : ''}: ${producerText(fault.message)}`);
+  if (fault) throw new Failure('soapFault', `SOAP Fault${fault.code ? ` ${producerText(fault.code)}` : ''}: ${producerText(fault.message)}`, platformFaultOf(fault, bytes));
   if (!response.ok) throw new Failure('httpStatus', `HTTP ${response.status}`);
   if (parsed.contract !== contract.contract || parsed.version !== contract.major) {
     throw new Failure('unexpectedContract', `asked ${contract.contract} ${contract.major}, got ${parsed.contract ?? '?'} ${parsed.version ?? '?'}`);

@@ -154,21 +154,42 @@ export function ProducerText({ text }: { text: string }) {
   return <div className="pre">{text}</div>;
 }
 
-/** One notice per source system and region that did not answer (not one per contract). */
-export function missingSources(sources: readonly ViewerSourceStatus[]): { region: string; system: string; fromCache: boolean }[] {
-  const seen = new Map<string, { region: string; system: string; fromCache: boolean }>();
+/** The region of a source the directory places in none (a national service). */
+export const NO_REGION = '—';
+
+export interface MissingSource {
+  readonly region: string;
+  readonly system: string;
+  /** Everything it gave is from the last fetch. */
+  readonly fromCache: boolean;
+  /** Not answered yet (and nothing failed): shown at the next view. */
+  readonly stillAnswering: boolean;
+}
+
+/**
+ * One notice per source system and region that did not answer (not one per contract). A source
+ * failing for one contract is missing; else still answering for one is still answering; else
+ * cached.
+ */
+export function missingSources(sources: readonly ViewerSourceStatus[]): MissingSource[] {
+  const rank = { answeredFromCache: 0, pending: 1, missing: 2 } as const;
+  const seen = new Map<string, { region: string; system: string; kind: keyof typeof rank }>();
   for (const s of sources) {
     if (s.status === 'answered') continue;
     const system = s.systemName ?? s.logicalAddress;
-    for (const region of s.regionNames?.length ? s.regionNames : ['—']) {
+    const kind = s.status === 'answeredFromCache' || s.status === 'pending' ? s.status : 'missing';
+    for (const region of s.regionNames?.length ? s.regionNames : [NO_REGION]) {
       const key = `${region}|${system}`;
-      const fromCache = s.status === 'answeredFromCache';
       const before = seen.get(key);
-      // A source missing for one contract and cached for another is reported as missing.
-      seen.set(key, { region, system, fromCache: before ? before.fromCache && fromCache : fromCache });
+      if (!before || rank[kind] > rank[before.kind]) seen.set(key, { region, system, kind });
     }
   }
-  return [...seen.values()];
+  return [...seen.values()].map(({ region, system, kind }) => ({ region, system, fromCache: kind === 'answeredFromCache', stillAnswering: kind === 'pending' }));
+}
+
+function noticeText(w: (typeof RECORD_WORDS)[Lang], m: MissingSource): string {
+  if (m.region === NO_REGION) return m.stillAnswering ? w.stillAnsweringNoRegion(m.system) : m.fromCache ? w.fromCache(m.region, m.system) : w.missingNoRegion(m.system);
+  return m.stillAnswering ? w.stillAnswering(m.region, m.system) : m.fromCache ? w.fromCache(m.region, m.system) : w.missing(m.region, m.system);
 }
 
 /** The notice naming every source that did not answer, on every page that reads the record. */
@@ -181,7 +202,7 @@ export function MissingSources({ lang, sources }: { lang: Lang; sources: readonl
       <h2 id="saknas">{w.missingTitle}</h2>
       <ul>
         {missing.map((m) => (
-          <li key={`${m.region}|${m.system}`}>{m.fromCache ? w.fromCache(m.region, m.system) : w.missing(m.region, m.system)}</li>
+          <li key={`${m.region}|${m.system}`}>{noticeText(w, m)}</li>
         ))}
       </ul>
     </section>
