@@ -23,7 +23,7 @@ import { swedishDate, type IsoDate } from '../domain/time.js';
 import { JOURNALEN_HSA_ID } from '../engagement-index/engagement.js';
 import { JournalenError } from '../errors/index.js';
 import { policiesInForce } from '../registry/policies.js';
-import { cachedCareDirectory, type CareDirectory } from './directory.js';
+import { cachedCareDirectory, needOf, type CareDirectory, type DirectoryNeed } from './directory.js';
 import { loadChoices, loadExceptionsFor, loadProtections } from './protections.js';
 
 /**
@@ -145,8 +145,11 @@ export interface RecordServiceDeps {
   readonly handleKey: string | Buffer;
   readonly now?: () => Date;
   readonly logger?: Logger;
-  /** Default: a snapshot of the care directory reloaded each minute. */
-  readonly directory?: () => Promise<CareDirectory>;
+  /**
+   * The care directory, knowing at least what `need` names where it can (an HSA lookup fills the
+   * gaps on first sight). Default: a snapshot of the tables reloaded each minute, no lookup.
+   */
+  readonly directory?: (need: DirectoryNeed) => Promise<CareDirectory>;
   /** Whose call it is, for the producers' authorization; default Journalen's HSA-id. */
   readonly consumerHsaId?: string;
 }
@@ -199,12 +202,13 @@ export function createRecordService(deps: RecordServiceDeps) {
       throw new JournalenError('FORBIDDEN', decision.reason.en, { basis: decision.reason.code, sv: decision.reason.sv });
     }
     const infoTypes = filters.infoTypes && filters.infoTypes.length > 0 ? filters.infoTypes : INFO_TYPES;
-    const [aggregated, dir, policies, choices] = await Promise.all([
+    const [aggregated, policies, choices] = await Promise.all([
       deps.aggregate({ patientId: subject, infoTypes, consumerHsaId }),
-      directory(),
       policiesByRegion(deps.db, at),
       loadChoices(deps.db, subject),
     ]);
+    // After aggregation: the units and providers the items name are looked up if unknown.
+    const dir = await directory(needOf(aggregated.items));
 
     const shown: ShownItem[] = [];
     const withheld: WithheldItem[] = [];
