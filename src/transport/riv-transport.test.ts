@@ -4,6 +4,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readLimited } from '../aggregation/source-call.js';
 import { createTestPki, type IssuedCertificate, type TestPki } from '../testing/pki.js';
 import { createRivTransport, type RivTransport } from './riv-transport.js';
 import type { TlsMaterial } from './tls-material.js';
@@ -151,6 +152,21 @@ describe('the RIV-TA transport over mutual TLS', () => {
     await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
     const response = await post(transport(pem(client, pki.caPem)), `http://127.0.0.1:${(plain.address() as AddressInfo).port}/GetCareDocumentation/3`);
     expect(await response.text()).toBe('plain POST');
+  });
+
+  it("streams the answer, so the aggregator's size limit stops the download", async () => {
+    const big = http.createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'text/xml' }); // no content-length: read until the limit
+      for (let i = 0; i < 64; i++) response.write(Buffer.alloc(16_384, 0x61));
+      response.end();
+    });
+    servers.push(big);
+    await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
+    const t = transport(undefined);
+    const url = `http://127.0.0.1:${(big.address() as AddressInfo).port}/`;
+    await expect(readLimited(await post(t, url), 100_000)).rejects.toThrow(/larger than 100000 bytes/);
+    expect((await readLimited(await post(t, url), 2_000_000)).length).toBe(64 * 16_384);
   });
 
   it('passes the caller\'s abort on', async () => {
