@@ -13,7 +13,8 @@ import {
   type Relation,
   type Seal,
 } from './policy.js';
-import { lookUpFacts, simulatedRegister, type PopulationRegister } from './register.js';
+import { simulatedRegister } from '../demo/register.js';
+import { lookUpFacts, type PopulationRegister } from './register.js';
 
 const NOW = new Date('2026-11-23T10:00:00+01:00');
 const TODAY = swedishDate(NOW);

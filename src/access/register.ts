@@ -1,10 +1,9 @@
-import type { Population } from '../simulators/population.js';
-
 /**
  * The population register as access control needs it: who is someone's guardian, who has
  * protected identity, who has died. In production this is the national register (Skatteverket's
  * folkbokföring, read at every login, since guardianship, protection and death change without
- * telling us); in the demo it is the synthetic population. The policy never calls it: the
+ * telling us) through the national person service PU (`national/person-register.ts`); the demo
+ * runs the same adapter against a simulated PU (`demo/register.ts`). The policy never calls it: the
  * caller looks the facts up and hands them to the pure decision functions.
  */
 
@@ -18,7 +17,7 @@ export interface RegisterPerson {
   readonly protectedIdentity: boolean;
   /** The person's guardians (vårdnadshavare). */
   readonly guardians: readonly string[];
-  /** The children the person is guardian of. */
+  /** The person's children as the register lists them; the policy also checks each child's own guardians. */
   readonly children: readonly string[];
   /** Given and family name, as the register has them (shown to the person and their guardians). */
   readonly givenName?: string;
@@ -26,7 +25,10 @@ export interface RegisterPerson {
 }
 
 export interface PopulationRegister {
-  /** Undefined when the register does not know the number (never an error: fail closed at the policy). */
+  /**
+   * Undefined when the register does not know the number (the policy then refuses). When the
+   * register cannot answer, it throws REGISTER_UNAVAILABLE: access is refused, never guessed.
+   */
   person(personnummer: string): Promise<RegisterPerson | undefined>;
 }
 
@@ -34,31 +36,6 @@ export interface PopulationRegister {
 export interface RegisterFacts {
   readonly viewer: RegisterPerson | undefined;
   readonly subject: RegisterPerson | undefined;
-}
-
-type RegisterSource = Pick<
-  Population,
-  'residentByPersonnummer' | 'guardiansOf' | 'childrenOf' | 'hasProtectedIdentity' | 'deceasedOn'
->;
-
-/** The demo's register: the synthetic population's register facts, answered as the national register would. */
-export function simulatedRegister(population: RegisterSource): PopulationRegister {
-  return {
-    person(personnummer) {
-      const resident = population.residentByPersonnummer(personnummer);
-      if (!resident) return Promise.resolve(undefined);
-      const deceasedOn = population.deceasedOn(personnummer);
-      return Promise.resolve({
-        birthDate: resident.birthDate,
-        ...(deceasedOn !== undefined ? { deceasedOn } : {}),
-        protectedIdentity: population.hasProtectedIdentity(personnummer),
-        guardians: population.guardiansOf(personnummer),
-        children: population.childrenOf(personnummer),
-        givenName: resident.givenName,
-        familyName: resident.familyName,
-      });
-    },
-  };
 }
 
 /** Both people of a request, looked up together (once when a resident reads their own record). */

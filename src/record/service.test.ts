@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { simulatedRegister } from '../access/register.js';
+import { simulatedRegister } from '../demo/register.js';
 import { readAccessLog, verifyAuditChain } from '../audit/index.js';
 import { createAggregator } from '../aggregation/fetch-record.js';
 import { addDays, swedishDate } from '../domain/time.js';

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { createRelyingParty } from '../access/oidc.js';
-import { simulatedRegister } from '../access/register.js';
+import { simulatedRegister } from '../demo/register.js';
+import type { PopulationRegister } from '../access/register.js';
+import type { Population } from '../simulators/population.js';
 import type { SessionTimeouts } from '../access/sessions.js';
 import { createAggregator } from '../aggregation/fetch-record.js';
 import type { Database } from '../db/connection.js';
@@ -35,10 +37,17 @@ export interface Journalen {
 
 export async function startJournalen(
   database: Database,
-  options: { timeouts?: SessionTimeouts; loginRateLimit?: number; populationSize?: number } = {},
+  options: {
+    timeouts?: SessionTimeouts;
+    loginRateLimit?: number;
+    populationSize?: number;
+    /** The population register; default the synthetic population's, in-process. */
+    register?: (population: Population) => PopulationRegister | Promise<PopulationRegister>;
+  } = {},
 ): Promise<Journalen> {
   const world = await startWorld(database, { populationSize: options.populationSize ?? 40 });
   const population = world.sources.population;
+  const register = options.register ? await options.register(population) : simulatedRegister(population);
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
   const secret = 'test-secret-test-secret-test-secret-0123';
@@ -49,7 +58,7 @@ export async function startJournalen(
     logger: createLogger({ level: 'silent' }),
   });
   const aggregator = createAggregator({ db: database.db, describeSource: world.sources.describeSource });
-  const records = createRecordService({ db: database.db, register: simulatedRegister(population), aggregate: aggregator.aggregateRecord, handleKey: secret, now });
+  const records = createRecordService({ db: database.db, register, aggregate: aggregator.aggregateRecord, handleKey: secret, now });
   const app = await buildApp({
     database,
     logger: createLogger({ level: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent' }),
@@ -60,7 +69,7 @@ export async function startJournalen(
       secret,
       publicUrl: APP_ORIGIN,
       aggregate: aggregator.aggregateRecord,
-      register: simulatedRegister(population),
+      register,
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       ...(options.loginRateLimit ? { loginRateLimit: options.loginRateLimit } : {}),
     },

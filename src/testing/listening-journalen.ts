@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { createRelyingParty } from '../access/oidc.js';
-import { simulatedRegister } from '../access/register.js';
+import { simulatedRegister } from '../demo/register.js';
 import { createAggregator } from '../aggregation/fetch-record.js';
 import type { Database } from '../db/connection.js';
 import { demoPersons } from '../demo/persons.js';

@@ -193,6 +193,9 @@ function errorPageFor(error: JournalenError, lang: Lang) {
       return notice(w.forbiddenTitle, lang === 'sv' && typeof error.details.sv === 'string' ? error.details.sv : error.message);
     case 'JOURNALEN_OVERLOADED':
       return notice(w.overloadedTitle, w.overloadedText);
+    // Fail closed: without the register's answer nobody's access can be decided, so nothing is shown.
+    case 'JOURNALEN_REGISTER_UNAVAILABLE':
+      return notice(w.registerUnavailableTitle, w.registerUnavailableText);
     default:
       return ErrorPage({ lang, kind: 'error', path: '/' });
   }

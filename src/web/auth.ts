@@ -10,7 +10,7 @@ import { safeReturnPath } from '../access/oidc.js';
 import { createSession, DEFAULT_TIMEOUTS, endSession, findSession, type Session, type SessionTimeouts } from '../access/sessions.js';
 import { appendAudit } from '../audit/index.js';
 import type { Db } from '../db/connection.js';
-import { JournalenError } from '../errors/index.js';
+import { isJournalenError, JournalenError } from '../errors/index.js';
 import type { RecordService } from '../record/service.js';
 
 /**
@@ -110,8 +110,17 @@ export const authPlugin = fp<AuthOptions>(async (app, options) => {
     const callbackUrl = new URL(request.url, options.publicUrl);
     const result = await options.relyingParty.finish(callbackUrl, transaction);
 
-    const decision = await options.records.mayLogIn(result.personnummer);
     const actor = { id: result.personnummer, role: 'self' as const, name: result.name ?? null };
+    let decision;
+    try {
+      decision = await options.records.mayLogIn(result.personnummer);
+    } catch (error) {
+      // Fail closed: no register answer, no login; the refusal is audited and the error page says why.
+      if (isJournalenError(error, 'REGISTER_UNAVAILABLE')) {
+        await appendAudit(db, { kind: 'login', actor, subject: result.personnummer, details: { outcome: 'refused', reason: 'REGISTER_UNAVAILABLE' } });
+      }
+      throw error;
+    }
     if (!decision.allowed) {
       await appendAudit(db, { kind: 'login', actor, subject: result.personnummer, details: { outcome: 'refused', reason: decision.reason.code } });
       return reply.code(403).type('text/html; charset=utf-8').send(options.renderRefusal(request, decision.reason));

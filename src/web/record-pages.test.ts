@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRelyingParty } from '../access/oidc.js';
-import { simulatedRegister } from '../access/register.js';
+import { simulatedRegister } from '../demo/register.js';
 import { createAggregator } from '../aggregation/fetch-record.js';
 import { swedishDate } from '../domain/time.js';
 import { createLogger } from '../operations/logger.js';
