@@ -146,6 +146,20 @@ describeEachDatabase('care directory with an HSA lookup', (getDb) => {
     expect(dir.unit(PRIVATE_UNIT.hsaId)).toMatchObject({ specialty: 'psychiatry', inpatient: false });
   });
 
+  it('asks again soon about a provider stored without a region, and finds its county through its stored unit', async () => {
+    await upsertCareProviders(getDb().db, [{ hsaId: PRIVATE.healthCareProviderHsaId, name: 'Privatvården AB', regionCode: null }]);
+    await upsertCareUnits(getDb().db, [{ hsaId: PRIVATE_UNIT.hsaId, name: PRIVATE_UNIT.name, careProviderHsaId: PRIVATE.healthCareProviderHsaId, specialty: 'psychiatry', inpatient: false }]);
+    const directory = cachedCareDirectory(getDb().db, { lookup: lookup(), clock, notFoundForMs: 1000 });
+    const need = { providers: [PRIVATE.healthCareProviderHsaId], units: [PRIVATE_UNIT.hsaId] };
+    const before = hsa.calls();
+    expect((await directory.get(need)).provider(PRIVATE.healthCareProviderHsaId)?.regionCode).toBeNull();
+    expect(hsa.calls()).toBe(before);
+    offset = 5000;
+    directory.invalidate();
+    expect((await directory.get(need)).provider(PRIVATE.healthCareProviderHsaId)?.regionCode).toBe('12');
+    expect((await rows()).providers.map((p) => p.regionCode)).toEqual(['12']);
+  });
+
   it('shares one call between concurrent reads of one id, and keeps at most N calls in flight', async () => {
     let inFlight = 0;
     let most = 0;

@@ -160,6 +160,7 @@ export interface CachedCareDirectory {
  * - a unit's provider is looked up with it when unknown. A region gets its own county's rules;
  *   a private provider (HSA gives it no region) the rules of the county its unit is in;
  * - not in HSA: remembered for `notFoundForMs`, so one unknown id is not asked on every read;
+ *   a provider stored without a region is asked again after that long, not after a day;
  * - HSA failing: logged, not remembered; the entry is left out (its items are not shown, as
  *   before) or, when only a refresh failed, the stored entry is used. The next read asks again.
  */
@@ -223,7 +224,12 @@ export function cachedCareDirectory(db: Db, options: CachedCareDirectoryOptions 
   async function resolve(base: Snapshot, need: DirectoryNeed): Promise<Snapshot> {
     if (!lookup) return base;
     const unitIds = [...new Set(need.units)].filter((id) => id !== '' && needsLookup(base.units.get(id), `unit:${id}`));
-    const providerWanted = (id: string) => id !== '' && needsLookup(base.providers.get(id), `provider:${id}`);
+    // A provider stored without a region hides its items: it is asked again sooner.
+    const providerWanted = (id: string) => {
+      const stored = base.providers.get(id);
+      const stale = stored !== undefined && stored.entry.regionCode === null && clock() - stored.updatedAt >= notFoundForMs;
+      return id !== '' && (stale ? !knownMissing(`provider:${id}`) : needsLookup(stored, `provider:${id}`));
+    };
     const askProvider = (id: string) => shared(providerCalls, 'provider', id, () => lookup.provider(id));
     // The providers the items name are asked for alongside their units.
     const early = new Map([...new Set(need.providers)].filter(providerWanted).map((id) => [id, askProvider(id)]));
