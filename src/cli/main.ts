@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { disclose } from './disclose.js';
+import { runVerifyProducer } from './verify-producer.js';
 import { rivParse, rivRequest } from './riv.js';
 import { runAdmin } from './admin.js';
 import { verifyAuditChain } from '../audit/index.js';
-import { renderReportHtml, verifyProducer } from '../conformance/index.js';
 import { CONTRACT_NAMES, type ContractName } from '../contracts/types.js';
 import { loadConfig } from '../config/index.js';
 import { openDatabase } from '../db/connection.js';
@@ -40,11 +40,12 @@ Commands:
   audit verify [--batch-size <n>]
       Checks the audit log's hash chain in the service's database (DATABASE_URL or DATA_DIR) and
       prints {"ok", "entries", "head"}, or the first broken entry (exit 1).
-  verify-producer --endpoint <url> --logical-address <hsa-id> [--contract <name>]... [--patient <id>]...
-                  [--timeout-ms <n>] [--require-data] [--format json|html] [--lang sv|en]
+  verify-producer --endpoint <url> --logical-address <hsa-id> [--path-template <path>] [--contract <name>]...
+                  [--patient <id>]... [--cert <file> --key <file> | --pfx <file>] [--passphrase <text>] [--ca <file>]
+                  [--timeout-ms <n>] [--format json|html] [--lang sv|en]
       Runs the producer conformance suite ("Verifiering av tjänsteproducent") against a RIV-TA
-      producer answering POST <url>/<Contract>/<major>, and prints the report (JSON by default).
-      Exit 0 only when every check passes, 1 when any fails.
+      producer and prints the report (JSON by default). Exit 0 only when every check passes, 1
+      when any fails or has no data to check with. "journalen verify-producer --help" tells more.
   admin grant --role operator|regional|auditor [--region <NN>] <personnummer>
   admin list [--show-identity]
   admin revoke [--role <role>] [--region <NN>] <personnummer>
@@ -159,58 +160,6 @@ async function runAudit(args: string[], io: CliIo): Promise<number> {
   } finally {
     await database.close();
   }
-}
-
-async function runVerifyProducer(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      endpoint: { type: 'string' },
-      'logical-address': { type: 'string' },
-      contract: { type: 'string', multiple: true },
-      patient: { type: 'string', multiple: true },
-      'timeout-ms': { type: 'string' },
-      'require-data': { type: 'boolean', default: false },
-      format: { type: 'string', default: 'json' },
-      lang: { type: 'string', default: 'sv' },
-    },
-  });
-  if (positionals.length > 0) throw new UsageError(`verify-producer takes no positional arguments (got ${JSON.stringify(positionals[0])})`);
-  if (values.endpoint === undefined) throw new UsageError('verify-producer needs --endpoint <url>, e.g. --endpoint http://127.0.0.1:3106');
-  if (!URL.canParse(values.endpoint) || !/^https?:$/.test(new URL(values.endpoint).protocol)) throw new UsageError(`--endpoint must be an http or https URL, got ${JSON.stringify(values.endpoint)}`);
-  if (values['logical-address'] === undefined) throw new UsageError('verify-producer needs --logical-address <hsa-id> of the producer');
-  const contracts = values.contract ?? [];
-  for (const name of contracts) {
-    if (!(CONTRACT_NAMES as readonly string[]).includes(name)) throw new UsageError(`--contract ${JSON.stringify(name)} is not a contract; known: ${CONTRACT_NAMES.join(', ')}`);
-  }
-  if (values.format !== 'json' && values.format !== 'html') throw new UsageError(`--format must be json or html, got ${JSON.stringify(values.format)}`);
-  if (values.lang !== 'sv' && values.lang !== 'en') throw new UsageError(`--lang must be sv or en, got ${JSON.stringify(values.lang)}`);
-  const timeoutMs = values['timeout-ms'] === undefined ? undefined : Number(values['timeout-ms']);
-  if (timeoutMs !== undefined && !(Number.isSafeInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= 600_000)) throw new UsageError('--timeout-ms must be a whole number from 1 to 600000');
-  const report = await verifyProducer({
-    endpoint: values.endpoint,
-    logicalAddress: values['logical-address'],
-    ...(contracts.length > 0 ? { contracts: contracts as ContractName[] } : {}),
-    // Written as people write them (19121212-1212); the producer gets the 12 digits.
-    ...(values.patient !== undefined ? { testPatients: values.patient.map((p) => p.replace(/[-+]/, '')) } : {}),
-    ...(timeoutMs !== undefined ? { timeoutMs, maxResponseMs: Math.min(timeoutMs, 27_000) } : {}),
-    requireData: values['require-data'],
-  });
-  io.stdout.write(values.format === 'html' ? renderReportHtml(report, values.lang) : `${JSON.stringify(report, null, 2)}\n`);
-  if (report.ok) return EXIT.ok;
-  const named = (status: 'fail' | 'skipped') =>
-    report.contracts.flatMap((c) => c.checks.filter((k) => k.status === status && (status === 'fail' || k.skipReason !== 'notApplicable')).map((k) => `${c.contract} ${c.major} ${k.id}`));
-  const failed = named('fail');
-  const unchecked = report.summary.failed === 0 ? named('skipped') : [];
-  const list = (names: string[]) => `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}`;
-  io.stderr.write(
-    failed.length > 0
-      ? `journalen: the producer failed ${failed.length} checks: ${list(failed)}\n`
-      : `journalen: ${unchecked.length} checks could not be run: ${list(unchecked)}\n`,
-  );
-  return EXIT.input;
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

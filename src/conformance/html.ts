@@ -23,7 +23,7 @@ const TEXT = {
     verdict: 'Samlat resultat',
     allPassed: 'Godkänd: alla kontroller gick igenom.',
     someFailed: 'Inte godkänd: minst en kontroll gick inte igenom.',
-    counts: (p: number, f: number, s: number) => `${p} godkända, ${f} underkända, ${s} överhoppade.`,
+    counts: (p: number, f: number, s: number, n: number) => `${p} godkända, ${f} underkända, ${s} överhoppade${n > 0 ? ` (varav ${n} utan data att pröva med, vilket inte räknas som godkänt)` : ''}.`,
     contract: (name: string, major: string) => `${name}, version ${major}`,
     caption: (name: string, major: string, ok: boolean) => `${name} ${major}: ${ok ? 'godkänd' : 'inte godkänd'}`,
     check: 'Kontroll',
@@ -53,7 +53,7 @@ const TEXT = {
     verdict: 'Overall result',
     allPassed: 'Passed: every check passed.',
     someFailed: 'Not passed: at least one check did not pass.',
-    counts: (p: number, f: number, s: number) => `${p} passed, ${f} failed, ${s} skipped.`,
+    counts: (p: number, f: number, s: number, n: number) => `${p} passed, ${f} failed, ${s} skipped${n > 0 ? ` (${n} of them with no data to check with, which is not a pass)` : ''}.`,
     contract: (name: string, major: string) => `${name}, version ${major}`,
     caption: (name: string, major: string, ok: boolean) => `${name} ${major}: ${ok ? 'passed' : 'not passed'}`,
     check: 'Check',
@@ -88,6 +88,8 @@ function statusCell(check: CheckResult, t: (typeof TEXT)[ReportLang]): string {
 export function renderReportHtml(report: ConformanceReport, lang: ReportLang = 'sv'): string {
   const t = TEXT[lang];
   const { passed, failed, skipped } = report.summary;
+  // Reports stored before version 2 have no noData count.
+  const noData = (report.summary as { noData?: number }).noData ?? 0;
   const time = (iso: string) => `<time datetime="${h(iso)}">${h(iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC'))}</time>`;
   const contracts = report.contracts
     .map((c, n) => {
@@ -146,7 +148,7 @@ code { word-break: break-all; }
 </dl>
 <h2>${h(t.verdict)}</h2>
 <p class="verdict">${h(report.ok ? t.allPassed : t.someFailed)}</p>
-<p>${h(t.counts(passed, failed, skipped))}</p>
+<p>${h(t.counts(passed, failed, skipped, noData))}</p>
 ${contracts}
 </main>
 </body>

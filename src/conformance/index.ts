@@ -1,4 +1,8 @@
-export { verifyProducer, defaultTestPatients, DEFAULT_UNKNOWN_PATIENT, type VerifyProducerOptions } from './verify-producer.js';
+export { verifyProducer, DEFAULT_UNKNOWN_PATIENT, type VerifyProducerOptions } from './verify-producer.js';
+export { DEFAULT_TEST_PATIENTS, DEFAULT_OTHER_ID_KINDS, ALL_TEST_PERSONS, type TestPerson } from './test-persons.js';
+export { PLATFORM_PATH_TEMPLATE, SIMULATOR_PATH_TEMPLATE, contractUrl, checkPathTemplate } from './addresses.js';
+export { createClientTlsTransport, type ClientTlsFiles } from './tls-transport.js';
+export { PERIOD_FIELDS, periodFieldsFor } from './period-fields.js';
 export { renderReportHtml, type ReportLang } from './html.js';
 export {
   CHECK_IDS,

@@ -15,8 +15,14 @@ export const CHECK_IDS = [
   'result',
   'items',
   'patient',
+  'idKinds',
+  'careParties',
+  'approvedForPatient',
+  'encoding',
   'period',
   'careUnit',
+  'careGiver',
+  'careContact',
   'sourceSystem',
   'paging',
   'unknownPatient',
@@ -32,8 +38,14 @@ export const CHECK_TITLES: Record<CheckId, { readonly sv: string; readonly en: s
   result: { sv: 'Rätt svarsmeddelande med resultatkod OK', en: 'The contract\'s response with result code OK' },
   items: { sv: 'Varje post kan läsas och har approvedForPatient', en: 'Every item is readable and has approvedForPatient' },
   patient: { sv: 'Posterna gäller den invånare som efterfrågades', en: 'Items are about the resident asked for' },
-  period: { sv: 'Tidsfiltret följs', en: 'Period filter honoured' },
+  idKinds: { sv: 'Samordningsnummer och reservnummer tas emot', en: 'Samordningsnummer and reserve numbers accepted' },
+  careParties: { sv: 'Vårdgivare och vårdenhet anges i varje post', en: 'Care giver and care unit named in every item' },
+  approvedForPatient: { sv: 'Poster som inte godkänts för invånaren skickas och märks', en: 'Items not approved for the resident are sent and marked' },
+  encoding: { sv: 'UTF-8 anges och används, åäö kommer fram', en: 'UTF-8 declared and used, åäö intact' },
+  period: { sv: 'Tidsfiltret följs på de tidpunkter specifikationen anger', en: "Period filter honoured on the specification's timestamps" },
   careUnit: { sv: 'Vårdenhetsfiltret följs', en: 'Care unit filter honoured' },
+  careGiver: { sv: 'Vårdgivarfiltret följs', en: 'Care giver filter honoured' },
+  careContact: { sv: 'Vårdkontaktsfiltret (careContactId) följs', en: 'Care contact filter (careContactId) honoured' },
   sourceSystem: { sv: 'Källsystemsfiltret följs', en: 'Source system filter honoured' },
   paging: { sv: 'Paginering (hasMore) följs utan dubbletter', en: 'Paging (hasMore) followed, no duplicates' },
   unknownPatient: { sv: 'Okänd invånare ger tomt svar, inte fel', en: 'Unknown resident gives an empty answer, not a fault' },
@@ -58,9 +70,9 @@ export const CheckResultSchema = Type.Object(
     message: Type.String(),
     /**
      * Why a check was skipped. `notApplicable`: the contract has no such feature (paging, a
-     * filter); counts as passed. `noData`: no test resident has records to check with; counts as
-     * passed unless data is required. `unavailable`: something needed was missing (the schemas,
-     * a usable answer); never counts as passed.
+     * filter); counts as passed. `noData`: no test resident has records to check with; never
+     * counts as passed (an always-empty producer fails). `unavailable`: something needed was
+     * missing (the schemas, a usable answer); never counts as passed.
      */
     skipReason: Type.Optional(SkipReasonSchema),
   },
@@ -102,17 +114,24 @@ export type ContractReport = Static<typeof ContractReportSchema>;
 export const ConformanceReportSchema = Type.Object(
   {
     kind: Type.Literal('journalen.producer-conformance'),
-    reportVersion: Type.Literal(1),
+    /** 2: noData never passes; the checks of the official test suites added. */
+    reportVersion: Type.Literal(2),
     /** ISO 8601 instants. */
     startedAt: Type.String(),
     finishedAt: Type.String(),
     logicalAddress: Type.String(),
     /** The base URL, or null when a URL was given per contract. */
     endpoint: Type.Union([Type.String(), Type.Null()]),
-    /** Every check of every contract passed. */
+    /** Every check of every contract passed (or does not apply to it); a check without data is not a pass. */
     ok: Type.Boolean(),
     summary: Type.Object(
-      { passed: Type.Integer({ minimum: 0 }), failed: Type.Integer({ minimum: 0 }), skipped: Type.Integer({ minimum: 0 }) },
+      {
+        passed: Type.Integer({ minimum: 0 }),
+        failed: Type.Integer({ minimum: 0 }),
+        skipped: Type.Integer({ minimum: 0 }),
+        /** Of the skipped, those with nothing to check (skipReason noData). */
+        noData: Type.Integer({ minimum: 0 }),
+      },
       { additionalProperties: false },
     ),
     settings: Type.Object(
@@ -124,8 +143,8 @@ export const ConformanceReportSchema = Type.Object(
         maxResponseBytes: Type.Integer({ minimum: 1 }),
         /** Where the XSDs were read from; null when they were not found (schema checks skipped). */
         schemaDir: Type.Union([Type.String(), Type.Null()]),
-        /** Whether checks skipped for want of data counted as failures. */
-        requireData: Type.Boolean(),
+        /** The path template below the endpoint; null when a URL was given per contract. */
+        pathTemplate: Type.Union([Type.String(), Type.Null()]),
       },
       { additionalProperties: false },
     ),

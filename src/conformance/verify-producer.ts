@@ -12,14 +12,15 @@ import {
   type ContractResponse,
   type ContractVersion,
 } from '../contracts/types.js';
-import { child, DEFAULT_LIMITS, namespaceDeclarations, parseXml, text } from '../contracts/xml.js';
+import { child, DEFAULT_LIMITS, namespaceDeclarations, parseXml, text, type XmlNode } from '../contracts/xml.js';
 import type { RecordItem } from '../domain/record.js';
 import { fromSwedishWallClock, swedishDate } from '../domain/time.js';
 import { JOURNALEN_HSA_ID } from '../engagement-index/engagement.js';
 import { JournalenError } from '../errors/index.js';
 import { redactPersonalIdentitiesInText } from '../operations/logger.js';
-import { SIMULATOR_SYSTEM_IDS } from '../simulators/care-units.js';
-import { createPopulation, TOLVAN } from '../simulators/population.js';
+import { checkPathTemplate, contractUrl, PLATFORM_PATH_TEMPLATE } from './addresses.js';
+import { descendants, earliest, itemElements, itemTimes, matchesPeriod, periodFieldsFor } from './period-fields.js';
+import { AGDA_ANDERSSON, DEFAULT_OTHER_ID_KINDS, DEFAULT_TEST_PATIENTS } from './test-persons.js';
 import { CHECK_TITLES, type CheckId, type CheckResult, type ConformanceReport, type ContractReport, type SkipReason } from './report.js';
 import { defaultRivtaDir, schemaFileFor } from './schemas.js';
 
@@ -34,17 +35,30 @@ import { defaultRivtaDir, schemaFileFor } from './schemas.js';
 
 export interface VerifyProducerOptions {
   /**
-   * Base URL, each contract version at `<endpoint>/<Contract>/<major>` as our simulators serve
-   * them; or a URL per contract version, keyed `Contract/major` or `Contract` (then only those
-   * are checked, unless `contracts` says otherwise).
+   * Base URL, each contract version at `<endpoint><pathTemplate>`; or a URL per contract
+   * version, keyed `Contract/major` or `Contract` (then only those are checked, unless
+   * `contracts` says otherwise).
    */
   readonly endpoint: string | Readonly<Record<string, string>>;
+  /**
+   * Path of a contract version below a base URL: `{domain}`, `{contract}`, `{major}`. Default the
+   * national platform's `/vp/{domain}/{contract}/{major}/rivtabp21`; our simulators use `/{contract}/{major}`.
+   */
+  readonly pathTemplate?: string;
   /** The producer's logical address (HSA-id), sent in the LogicalAddress header. */
   readonly logicalAddress: string;
   /** Contracts to check (every known major version of each). Default: every contract the project knows. */
   readonly contracts?: readonly ContractName[];
-  /** 12-character ids. Default: Tolvan (191212121212) and two residents of the default synthetic population. */
+  /**
+   * 12-character ids of residents the producer's test environment has records for. Default the
+   * national test persons of the official test suites (195709263080, Tolvan 191212121212).
+   */
   readonly testPatients?: readonly string[];
+  /**
+   * Ids of other kinds the producer must accept (test cases 1.1.2 Samordningsnummer, 1.1.3
+   * Lokalt reservnummer). Default the test suites' samordningsnummer and reserve number.
+   */
+  readonly otherIdKinds?: readonly { readonly id: string; readonly type: string }[];
   /** A well-formed id the producer has nothing about. Default 188803099368 (Agda Andersson, the national test data's resident without records). */
   readonly unknownPatient?: string;
   readonly transport?: Transport;
@@ -60,24 +74,62 @@ export interface VerifyProducerOptions {
   readonly rivtaDir?: string | null;
   /** Sent as x-rivta-original-serviceconsumer-hsaid. Default: this service's HSA-id. */
   readonly consumerHsaId?: string;
-  /**
-   * Fail, rather than skip, the filter checks of a contract where no test resident has records.
-   * Default false: a simulator holds nothing of some kinds (Millennium has no lab results).
-   */
-  readonly requireData?: boolean;
   /** Contract versions checked at once. Default 2. */
   readonly concurrency?: number;
-  /** Clock for the report's times and the default population. */
+  /** Clock for the report's times. */
   readonly now?: () => Date;
 }
 
-export const DEFAULT_UNKNOWN_PATIENT = '188803099368';
+export const DEFAULT_UNKNOWN_PATIENT = AGDA_ANDERSSON;
 /** Not 12 characters of digits: every producer must refuse it (TKB: INVALID_REQUEST). */
 const MALFORMED_PATIENT_ID = '0000-INVALID';
 /** A source system that is not the producer: the answer must be empty or an error. */
 const OTHER_SOURCE_SYSTEM = 'SE0000000000-CONFORMANCE';
 const SOAP_12 = 'http://www.w3.org/2003/05/soap-envelope';
 const PATIENT_ID = /^[0-9]{8}[0-9A-Za-z]{4}$/;
+/** A care contact no producer has (test case 1.9 NonExisting CareContact). */
+const NONEXISTENT_CARE_CONTACT = 'CONFORMANCE-NO-SUCH-CARE-CONTACT';
+/** The start of the "before everything" period (test case 1.2.3). */
+const EARLIEST_PERIOD_START = new Date('1900-01-01T00:00:00Z');
+
+/**
+ * Contract versions whose request has careContactId (the responder XSDs: right after
+ * sourceSystemHSAId, before the extension point). GetCareDocumentation 3 and
+ * GetLaboratoryOrderOutcome 4 (the JoL generation) have none.
+ */
+const CARE_CONTACT_FILTER: ReadonlySet<string> = new Set([
+  'GetCareDocumentation/2',
+  'GetDiagnosis/2',
+  'GetAlertInformation/2',
+  'GetCareContacts/3',
+  'GetCareContacts/2',
+  'GetLaboratoryOrderOutcome/3',
+  'GetReferralOutcome/3',
+  'GetImagingOutcome/1',
+  'GetMedicationHistory/2',
+  'GetVaccinationHistory/2',
+]);
+
+/** Our request builders do not write careContactId: the suite adds it as the request's last element, where the XSDs put it. */
+type ExtendedRequest = ContractRequest & { readonly careContactIds?: readonly string[] };
+
+const xmlEscape = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function withCareContacts(request: string, contract: ContractVersion, ids: readonly string[] | undefined): string {
+  if (!ids || ids.length === 0) return request;
+  const close = `</${contract.contract}>`;
+  const at = request.lastIndexOf(close);
+  if (at < 0) return request;
+  return `${request.slice(0, at)}${ids.map((id) => `<careContactId>${xmlEscape(id)}</careContactId>`).join('')}${request.slice(at)}`;
+}
+
+/** An HSA-id or care contact id worth filtering on: present, not a SoapUI "?" blank. */
+const isId = (value: string | undefined): boolean => value !== undefined && value.trim() !== '' && value.trim() !== '?';
+
+/** Texts of every element so named below the node. */
+function descendantTexts(node: XmlNode, name: string): string[] {
+  return descendants(node, name).map((n) => text(n)?.trim() ?? '');
+}
 
 const defaultTransport: Transport = (url, init) => fetch(url, init);
 
@@ -92,7 +144,7 @@ interface Context {
   readonly consumerHsaId: string;
   readonly patients: readonly string[];
   readonly unknownPatient: string;
-  readonly requireData: boolean;
+  readonly otherIdKinds: readonly { readonly id: string; readonly type: string }[];
 }
 
 // ---- Calling -----------------------------------------------------------------------------------
@@ -159,6 +211,10 @@ type Reading =
       readonly status: number;
       readonly contentType: string;
       readonly xml: string;
+      /** The bytes as received (the encoding check reads them). */
+      readonly bytes: Buffer;
+      /** The response element (the Body's child). */
+      readonly node: XmlNode;
       readonly parsed: ContractResponse;
       /** result/resultCode, when the response has one. */
       readonly resultCode: string | undefined;
@@ -205,6 +261,8 @@ function read(ctx: Context, contract: ContractVersion, outcome: Outcome): Readin
     status,
     contentType,
     xml: body.toString('utf8'),
+    bytes: body,
+    node: child(bodyNode, name ?? '') ?? {},
     parsed,
     resultCode: text(result, 'resultCode'),
     resultMessage: resultMessage === undefined ? undefined : producerText(resultMessage),
@@ -258,8 +316,8 @@ const unknownWho = 'the unknown resident';
 /** Does the contract's request carry this filter? Asked of its own request builder. */
 function supports(contract: ContractVersion, extra: Partial<ContractRequest>, probe?: string): boolean {
   try {
-    const base = contract.buildRequest({ patientId: TOLVAN });
-    const withIt = contract.buildRequest({ patientId: TOLVAN, ...extra });
+    const base = contract.buildRequest({ patientId: DEFAULT_TEST_PATIENTS[0]! });
+    const withIt = contract.buildRequest({ patientId: DEFAULT_TEST_PATIENTS[0]!, ...extra });
     return probe === undefined ? withIt !== base : withIt.includes(probe);
   } catch {
     return false;
@@ -286,19 +344,24 @@ async function verifyContract(ctx: Context, contract: ContractVersion, url: stri
     if (outcome.kind === 'timeout') timedOut++;
     return { ms, reading: read(ctx, contract, outcome) };
   };
-  const ask = (request: ContractRequest) =>
-    send(soapEnvelope(contract.buildRequest({ patientIdType: patientIdType(request.patientId), ...request }), { logicalAddress: ctx.logicalAddress }));
+  const ask = ({ careContactIds, ...request }: ExtendedRequest) =>
+    send(soapEnvelope(withCareContacts(contract.buildRequest({ patientIdType: patientIdType(request.patientId), ...request }), contract, careContactIds), { logicalAddress: ctx.logicalAddress }));
 
   // Independent calls at once: the test residents, the unknown resident and two bad requests.
   const valid = soapEnvelope(contract.buildRequest({ patientId: ctx.patients[0]! }), { logicalAddress: ctx.logicalAddress });
-  const [mains, unknown, badId, brokenXml] = await Promise.all([
+  const [mains, otherIdCalls, unknown, badId, brokenXml] = await Promise.all([
     Promise.all(ctx.patients.map((patientId) => ask({ patientId }))),
+    Promise.all(ctx.otherIdKinds.map(({ id, type }) => ask({ patientId: id, patientIdType: type }))),
     ask({ patientId: ctx.unknownPatient }),
     ask({ patientId: MALFORMED_PATIENT_ID, patientIdType: PERSONNUMMER_OID }),
     // A request cut in half: not well-formed XML.
     send(valid.slice(0, Math.floor(valid.length / 2))),
   ]);
   const checks: CheckResult[] = [];
+  const otherIds = ctx.otherIdKinds.map((kind, i) => ({
+    kind: { id: kind.id, label: kind.type === SAMORDNINGSNUMMER_OID ? 'the samordningsnummer' : kind.type === PERSONNUMMER_OID ? 'the other personnummer' : `the reserve number (type ${producerText(kind.type)})` },
+    reading: otherIdCalls[i]!.reading,
+  }));
   const answers = [...mains.map((c, i) => ({ who: who(i), reading: c.reading })), { who: unknownWho, reading: unknown.reading }];
   const responses = mains.flatMap((c, i) => (c.reading.kind === 'response' ? [{ index: i, reading: c.reading }] : []));
   const usable = responses.filter((r) => isUsable(r.reading));
@@ -344,8 +407,10 @@ async function verifyContract(ctx: Context, contract: ContractVersion, url: stri
 
   // items
   const itemCount = usable.reduce((n, r) => n + r.reading.parsed.items.length, 0);
+  const noItems = () => `every answer for the ${usable.length} test residents was empty: nothing to check; give test residents the producer has records for (--patient)`;
   {
     if (usable.length === 0) checks.push(skip('items', 'no usable response to read items from'));
+    else if (itemCount === 0) checks.push(noData('items', noItems()));
     else {
       const problems = usable.flatMap(({ index, reading }) => {
         const invalid = reading.parsed.faults.flatMap((f) => (f.kind === 'itemInvalid' ? [`${who(index)}: item ${f.index + 1} unreadable: ${producerText(f.message)}`] : []));
@@ -365,12 +430,96 @@ async function verifyContract(ctx: Context, contract: ContractVersion, url: stri
   // patient
   {
     if (usable.length === 0) checks.push(skip('patient', 'no usable response to compare'));
+    else if (itemCount === 0) checks.push(noData('patient', noItems()));
     else {
       const problems = usable.flatMap(({ index, reading }) => {
         const { dropped } = checkPatient(reading.parsed.items, ctx.patients[index]!, contract);
         return dropped > 0 ? [`${who(index)}: ${dropped} of ${reading.parsed.items.length} items are about another resident`] : [];
       });
       checks.push(problems.length > 0 ? fail('patient', listed(problems)) : pass('patient', `all ${itemCount} items name the resident asked for`));
+    }
+  }
+
+  // idKinds: a samordningsnummer and a reserve number are answered like a personnummer (test cases 1.1.2, 1.1.3).
+  {
+    const problems: string[] = [];
+    const seen: string[] = [];
+    otherIds.forEach(({ kind, reading }) => {
+      if (!isUsable(reading)) problems.push(`${kind.label}: got ${describe(reading)}; expected a response (an empty one if the producer has nothing)`);
+      else {
+        const { dropped } = checkPatient(reading.parsed.items, kind.id, contract);
+        if (dropped > 0) problems.push(`${kind.label}: ${dropped} of ${reading.parsed.items.length} items are about another resident`);
+        seen.push(`${kind.label}: ${reading.parsed.items.length} items`);
+      }
+    });
+    if (otherIds.length === 0) checks.push(skip('idKinds', 'no samordningsnummer or reserve number to ask with'));
+    else checks.push(problems.length > 0 ? fail('idKinds', listed(problems)) : pass('idKinds', `accepted (${seen.join('; ')})`));
+  }
+
+  // careParties: care giver and care unit named in every item (test case 3.1 VG_VE).
+  {
+    if (usable.length === 0) checks.push(skip('careParties', 'no usable response to read items from'));
+    else if (itemCount === 0) checks.push(noData('careParties', noItems()));
+    else {
+      const problems = usable.flatMap(({ index, reading }) =>
+        reading.parsed.items.flatMap((i) => {
+          const missing = [isId(i.careGiver.hsaId) ? null : 'care giver', isId(i.careUnit.hsaId ?? i.careUnitHsaId) ? null : 'care unit'].filter((m) => m !== null);
+          return missing.length > 0 ? [`${who(index)}: item ${producerText(i.id)} names no ${missing.join(' and no ')} HSA-id`] : [];
+        }),
+      );
+      checks.push(problems.length > 0 ? fail('careParties', listed(problems)) : pass('careParties', `all ${itemCount} items name their care giver and care unit`));
+    }
+  }
+
+  // approvedForPatient: items the producer does not approve are sent and marked false, not left out (test cases 4.1, 4.2).
+  {
+    const fields = periodFieldsFor(contract.contract, contract.major);
+    if (usable.length === 0) checks.push(skip('approvedForPatient', 'no usable response to read items from'));
+    else if (itemCount === 0) checks.push(noData('approvedForPatient', noItems()));
+    else {
+      const unmarked = fields
+        ? usable.flatMap(({ index, reading }) =>
+            itemElements(reading.node, fields).flatMap((node, n) => {
+              const values = descendantTexts(node, 'approvedForPatient');
+              return values.length > 0 && values.every((v) => v === 'true' || v === 'false' || v === '1' || v === '0') ? [] : [`${who(index)}: item ${n + 1} has no approvedForPatient true or false`];
+            }),
+          )
+        : [];
+      const notApproved = usable.reduce((n, r) => n + r.reading.parsed.items.filter((i) => !i.approvedForPatient).length, 0);
+      if (unmarked.length > 0) checks.push(fail('approvedForPatient', listed(unmarked)));
+      else if (notApproved === 0) {
+        checks.push(noData('approvedForPatient', `all ${itemCount} items are approvedForPatient=true: no item to show that unapproved ones are sent and marked rather than left out; give a test resident with such a record (official test case 4.2)`));
+      } else checks.push(pass('approvedForPatient', `${notApproved} of ${itemCount} items sent with approvedForPatient=false, every item marked`));
+    }
+  }
+
+  // encoding: UTF-8 declared and used, Swedish letters intact (test cases 2.1, 2.2).
+  {
+    const answered = [...mains.map((c, i) => ({ w: who(i), reading: c.reading }))].flatMap(({ w, reading }) => (reading.kind === 'response' ? [{ w, reading }] : []));
+    if (answered.length === 0) checks.push(skip('encoding', 'no response of the contract to read'));
+    else if (itemCount === 0) checks.push(noData('encoding', noItems()));
+    else {
+      const problems = answered.flatMap(({ w, reading }) => {
+        const found: string[] = [];
+        const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(reading.contentType)?.[1];
+        if (charset !== undefined && !/^utf-?8$/i.test(charset)) found.push(`${w}: content type declares charset ${producerText(charset)}, expected UTF-8`);
+        const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/i.exec(reading.bytes.subarray(0, 200).toString('latin1'))?.[1];
+        if (declared !== undefined && !/^utf-?8$/i.test(declared)) found.push(`${w}: the XML declares encoding ${producerText(declared)}, expected UTF-8`);
+        try {
+          new TextDecoder('utf-8', { fatal: true }).decode(reading.bytes);
+        } catch {
+          found.push(`${w}: the answer is not valid UTF-8`);
+        }
+        if (/Ã[¥¤¶…„–]/.test(reading.xml)) found.push(`${w}: å, ä or ö arrive encoded twice (UTF-8 read as Latin-1)`);
+        if (reading.xml.includes('\uFFFD')) found.push(`${w}: the text holds replacement characters (U+FFFD): letters lost before sending`);
+        return found;
+      });
+      const swedish = answered.reduce((n, { reading }) => n + (reading.xml.match(/[åäöÅÄÖé]/g)?.length ?? 0), 0);
+      checks.push(
+        problems.length > 0
+          ? fail('encoding', listed(problems))
+          : pass('encoding', `UTF-8 throughout${swedish > 0 ? `; ${swedish} Swedish letters (åäö) came through intact` : '; the answers held no å, ä or ö to check'}`),
+      );
     }
   }
 
@@ -381,27 +530,59 @@ async function verifyContract(ctx: Context, contract: ContractVersion, url: stri
   const anchor = anchorItems[Math.floor(anchorItems.length / 2)];
   const noAnchor = (id: CheckId) =>
     usable.length === 0 ? skip(id, 'no usable response to take an item from') : noData(id, 'no items for any test resident to filter on; give test residents with records in this contract');
-  const filtered = async (extra: Partial<ContractRequest>) => (await ask({ patientId: ctx.patients[anchorIndex!]!, ...extra })).reading;
+  const askFor = async (index: number, extra: Partial<ExtendedRequest>) => (await ask({ patientId: ctx.patients[index]!, ...extra })).reading;
+  const filtered = (extra: Partial<ExtendedRequest>) => askFor(anchorIndex!, extra);
   const keeps = (items: readonly RecordItem[], label: string) => (items.some((i) => i.id === anchor!.id) ? [] : [`item ${producerText(anchor!.id)} ${label} was left out`]);
 
-  // period
-  if (!supports(contract, { period: { start: new Date(0), end: new Date(1e12) } })) checks.push(notApplicable('period', 'the request has no period'));
-  else if (!anchor) checks.push(noAnchor('period'));
-  else {
-    const day = swedishDate(anchor.time);
-    const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-    const start = fromSwedishWallClock(y, m, d, 0);
-    const end = fromSwedishWallClock(y, m, d, 23, 59, 59);
-    const reading = await filtered({ period: { start, end } });
-    if (!isUsable(reading)) checks.push(fail('period', `the request for ${day} got ${describe(reading)}`));
+  // period: on the timestamps the contract's specification filters on (PERIOD_FIELDS), a day with an item and a period before them all (test cases 1.2.1, 1.2.3).
+  {
+    const fields = periodFieldsFor(contract.contract, contract.major);
+    if (!supports(contract, { period: { start: new Date(0), end: new Date(1e12) } })) checks.push(notApplicable('period', 'the request has no period'));
+    else if (!fields) checks.push(skip('period', `no rule for which timestamps ${contract.contract} ${contract.major} filters on`));
+    else if (!anchor) checks.push(noAnchor('period'));
     else {
-      // End of day inclusive: a date period covers its whole last day.
-      const outside = reading.parsed.items.filter((i) => !within(i, start.getTime(), end.getTime() + 999));
-      const problems = [
-        ...outside.map((i) => `item ${producerText(i.id)} dated ${i.time.toISOString()} is outside ${day}`),
-        ...keeps(reading.parsed.items, `dated ${day}`),
-      ];
-      checks.push(problems.length > 0 ? fail('period', `asked for ${day}: ${listed(problems)}`) : pass('period', `asked for ${day}: ${reading.parsed.items.length} items, none outside`));
+      const timed = usable.flatMap(({ index, reading }) =>
+        itemElements(reading.node, fields).flatMap((node) => {
+          const times = itemTimes(node, fields);
+          const at = earliest(times);
+          return at === undefined ? [] : [{ index, reading, at }];
+        }),
+      );
+      if (timed.length === 0) checks.push(noData('period', `no item carries the timestamps the filter applies to (${fields.source})`));
+      else {
+        const chosen = timed[Math.floor(timed.length / 2)]!;
+        const day = swedishDate(new Date(chosen.at));
+        const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+        const start = fromSwedishWallClock(y, m, d, 0);
+        const end = fromSwedishWallClock(y, m, d, 23, 59, 59);
+        const first = Math.min(...timed.filter((t) => t.index === chosen.index).map((t) => t.at));
+        const firstDay = swedishDate(new Date(first)).split('-').map(Number) as [number, number, number];
+        const beforeEnd = new Date(fromSwedishWallClock(...firstDay, 0).getTime() - 1000);
+        const expected = itemElements(chosen.reading.node, fields).filter((n) => matchesPeriod(itemTimes(n, fields), start.getTime(), end.getTime() + 999)).length;
+        // Paged answers hold only the first page: an earlier item may be on a later one.
+        const checkBefore = chosen.reading.parsed.hasMore === undefined;
+        const [inDay, before] = await Promise.all([
+          askFor(chosen.index, { period: { start, end } }),
+          checkBefore ? askFor(chosen.index, { period: { start: EARLIEST_PERIOD_START, end: beforeEnd } }) : Promise.resolve(undefined),
+        ]);
+        const problems: string[] = [];
+        if (!isUsable(inDay)) problems.push(`the request for ${day} got ${describe(inDay)}`);
+        else {
+          const elements = itemElements(inDay.node, fields);
+          const outside = elements.filter((n) => !matchesPeriod(itemTimes(n, fields), start.getTime(), end.getTime() + 999)).length;
+          if (outside > 0) problems.push(`asked for ${day}: ${outside} of ${elements.length} items have none of the filtered timestamps on that day`);
+          if (elements.length < expected) problems.push(`asked for ${day}: answered ${elements.length} items, but the unfiltered answer has ${expected} dated that day`);
+        }
+        if (before !== undefined) {
+          if (!isUsable(before)) problems.push(`the request for a period before every timestamp got ${describe(before)}`);
+          else if (before.parsed.items.length > 0) problems.push(`asked for a period ending ${swedishDate(beforeEnd)}, before every timestamp: answered ${before.parsed.items.length} items, expected none`);
+        }
+        checks.push(
+          problems.length > 0
+            ? fail('period', listed(problems))
+            : pass('period', `on ${fields.instants.map((p) => p.join('.')).concat(fields.periods.map((p) => p.join('.'))).join(', ')}: ${day} gave the ${expected} items of that day${checkBefore ? ', a period before them all gave none' : ''}`),
+        );
+      }
     }
   }
 
@@ -420,6 +601,43 @@ async function verifyContract(ctx: Context, contract: ContractVersion, url: stri
         ...keeps(reading.parsed.items, `from ${unit}`),
       ];
       checks.push(problems.length > 0 ? fail('careUnit', `asked for ${unit}: ${listed(problems)}`) : pass('careUnit', `asked for ${unit}: ${reading.parsed.items.length} items, all from it`));
+    }
+  }
+
+  // careGiver (test case 1.6 CareGiver / HealthcareProvider)
+  const giver = anchor?.careGiver.hsaId;
+  if (!supports(contract, { careGiverHsaIds: ['CONFORMANCE-PROBE'] }, 'CONFORMANCE-PROBE')) checks.push(notApplicable('careGiver', 'the request has no care giver'));
+  else if (!anchor) checks.push(noAnchor('careGiver'));
+  else if (!isId(giver)) checks.push(skip('careGiver', `item ${producerText(anchor.id)} names no care giver to filter on`));
+  else {
+    const reading = await filtered({ careGiverHsaIds: [giver!] });
+    if (!isUsable(reading)) checks.push(fail('careGiver', `the request for care giver ${giver} got ${describe(reading)}`));
+    else {
+      const others = reading.parsed.items.filter((i) => i.careGiver.hsaId !== giver);
+      const problems = [...others.map((i) => `item ${producerText(i.id)} is from care giver ${i.careGiver.hsaId ?? '(none)'}`), ...keeps(reading.parsed.items, `of ${giver}`)];
+      checks.push(problems.length > 0 ? fail('careGiver', `asked for ${giver}: ${listed(problems)}`) : pass('careGiver', `asked for ${giver}: ${reading.parsed.items.length} items, all of it`));
+    }
+  }
+
+  // careContact (test cases 1.5 CareContact, 1.9 NonExisting CareContact)
+  if (!CARE_CONTACT_FILTER.has(`${contract.contract}/${contract.major}`)) checks.push(notApplicable('careContact', 'the request has no careContactId'));
+  else if (!anchor) checks.push(noAnchor('careContact'));
+  else {
+    const withContact = usable.flatMap(({ index, reading }) => reading.parsed.items.filter((i) => isId(i.careContactId)).map((item) => ({ index, item })));
+    if (withContact.length === 0) checks.push(noData('careContact', `none of the ${itemCount} items names a careContactId to filter on`));
+    else {
+      const { index, item } = withContact[Math.floor(withContact.length / 2)]!;
+      const id = item.careContactId!;
+      const [reading, none] = await Promise.all([askFor(index, { careContactIds: [id] }), askFor(index, { careContactIds: [NONEXISTENT_CARE_CONTACT] })]);
+      const problems: string[] = [];
+      if (!isUsable(reading)) problems.push(`the request for care contact ${producerText(id)} got ${describe(reading)}`);
+      else {
+        problems.push(...reading.parsed.items.filter((i) => i.careContactId !== id).map((i) => `item ${producerText(i.id)} belongs to care contact ${producerText(i.careContactId ?? '(none)')}`));
+        if (!reading.parsed.items.some((i) => i.id === item.id)) problems.push(`item ${producerText(item.id)} of care contact ${producerText(id)} was left out`);
+      }
+      if (!isUsable(none)) problems.push(`the request for a care contact that does not exist got ${describe(none)}`);
+      else if (none.parsed.items.length > 0) problems.push(`asked for a care contact that does not exist: answered ${none.parsed.items.length} items`);
+      checks.push(problems.length > 0 ? fail('careContact', listed(problems)) : pass('careContact', `asked for ${producerText(id)}: only its items; an unknown care contact gave none`));
     }
   }
 
@@ -529,7 +747,7 @@ async function verifyContract(ctx: Context, contract: ContractVersion, url: stri
     schemaVersion: contract.version,
     responderNamespace: contract.responderNamespace,
     url,
-    ok: checks.every((c) => passes(c, ctx.requireData)),
+    ok: checks.every(passes),
     items: itemCount,
     responseTimes: { calls: timings.length, timedOut, minMs: sorted[0] ?? null, medianMs: median, maxMs: max },
     checks,
@@ -537,54 +755,13 @@ async function verifyContract(ctx: Context, contract: ContractVersion, url: stri
 }
 
 /**
- * A check counts as passed when it passed, or was skipped because the contract lacks the feature,
- * or (unless data is required) because the test residents have no records there to check with.
+ * A check counts as passed when it passed, or was skipped because the contract lacks the feature.
+ * Skipped for want of data is never a pass: a producer answering everything with an empty valid
+ * answer has shown nothing, and fails.
  */
-const passes = (c: CheckResult, requireData: boolean) =>
-  c.status === 'pass' || (c.status === 'skipped' && (c.skipReason === 'notApplicable' || (c.skipReason === 'noData' && !requireData)));
+const passes = (c: CheckResult) => c.status === 'pass' || (c.status === 'skipped' && c.skipReason === 'notApplicable');
 
 // ---- Entry -------------------------------------------------------------------------------------
-
-/** Residents looked at for the default choice: enough to cover what the population holds, cheap to generate. */
-const CANDIDATES = 300;
-const MAX_DEFAULT_PATIENTS = 8;
-// The choice costs about a second of record generation; one run's worth is kept.
-let lastChoice: { at: number; patients: string[] } | undefined;
-
-/**
- * Tolvan, who has care in every system, and up to seven more residents of the default synthetic
- * population (as `npm start` serves it), chosen so that together they have records in as many
- * (system, contract) pairs as possible: then the filter and paging checks have something to
- * work on in every simulator. Synthetic numbers may coincide with real people's; against a
- * producer's test environment give Skatteverket's test numbers instead.
- */
-export function defaultTestPatients(now: Date): string[] {
-  if (lastChoice?.at === now.getTime()) return [...lastChoice.patients];
-  const population = createPopulation({ now });
-  const infoTypes = [...new Set(CONTRACT_VERSIONS.map((c) => c.infoType))];
-  const pairs = (personnummer: string) =>
-    new Set(
-      SIMULATOR_SYSTEM_IDS.flatMap((system) => {
-        const held = population.itemsFor(personnummer, system).filter((i) => i.time.getTime() <= now.getTime());
-        return infoTypes.filter((t) => held.some((i) => i.infoType === t)).map((t) => `${system}/${t}`);
-      }),
-    );
-  const candidates = Array.from({ length: Math.min(population.size, CANDIDATES) }, (_, i) => population.residentAt(i).personnummer).map((p) => ({ p, covers: pairs(p) }));
-  const chosen = [TOLVAN];
-  const covered = new Set(candidates.find((c) => c.p === TOLVAN)?.covers ?? []);
-  while (chosen.length < MAX_DEFAULT_PATIENTS) {
-    let best: { p: string; gain: number } | undefined;
-    for (const c of candidates) {
-      const gain = [...c.covers].filter((k) => !covered.has(k)).length;
-      if (gain > (best?.gain ?? 0)) best = { p: c.p, gain };
-    }
-    if (!best) break;
-    chosen.push(best.p);
-    for (const k of candidates.find((c) => c.p === best.p)!.covers) covered.add(k);
-  }
-  lastChoice = { at: now.getTime(), patients: chosen };
-  return [...chosen];
-}
 
 const invalid = (field: string, message: string) => new JournalenError('INPUT_INVALID', `${field}: ${message}`, { field });
 
@@ -612,9 +789,10 @@ function targets(options: VerifyProducerOptions): { contract: ContractVersion; u
   }
   const { endpoint } = options;
   if (typeof endpoint === 'string') {
-    const base = httpUrl(endpoint, 'endpoint').replace(/\/+$/, '');
+    const base = httpUrl(endpoint, 'endpoint');
+    const template = checkPathTemplate(options.pathTemplate ?? PLATFORM_PATH_TEMPLATE);
     const names = options.contracts ?? CONTRACT_NAMES;
-    return CONTRACT_VERSIONS.filter((c) => names.includes(c.contract)).map((contract) => ({ contract, url: `${base}/${contract.contract}/${contract.major}` }));
+    return CONTRACT_VERSIONS.filter((c) => names.includes(c.contract)).map((contract) => ({ contract, url: contractUrl(base, template, contract) }));
   }
   const urlOf = (c: ContractVersion) => endpoint[`${c.contract}/${c.major}`] ?? endpoint[c.contract];
   for (const key of Object.keys(endpoint)) {
@@ -646,7 +824,12 @@ export async function verifyProducer(options: VerifyProducerOptions): Promise<Co
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   if (typeof options.logicalAddress !== 'string' || !/^\S{1,64}$/.test(options.logicalAddress)) throw invalid('logicalAddress', 'must be an HSA-id or organisation number without spaces');
-  const patients = [...(options.testPatients ?? defaultTestPatients(startedAt))];
+  const patients = [...(options.testPatients ?? DEFAULT_TEST_PATIENTS)];
+  const otherIdKinds = [...(options.otherIdKinds ?? DEFAULT_OTHER_ID_KINDS.map(({ id, type }) => ({ id, type })))];
+  otherIdKinds.forEach((k, i) => {
+    if (!PATIENT_ID.test(k.id)) throw invalid(`otherIdKinds[${i}]`, 'must be 12 characters: 8 digits, then 4 digits or letters');
+    if (typeof k.type !== 'string' || !/^[\w.:-]{1,64}$/.test(k.type)) throw invalid(`otherIdKinds[${i}].type`, 'must be an OID or a local id type without spaces');
+  });
   if (patients.length === 0) throw invalid('testPatients', 'give at least one test resident');
   const unknownPatient = options.unknownPatient ?? DEFAULT_UNKNOWN_PATIENT;
   // The message names the position, never the number.
@@ -667,28 +850,29 @@ export async function verifyProducer(options: VerifyProducerOptions): Promise<Co
     consumerHsaId: options.consumerHsaId ?? JOURNALEN_HSA_ID,
     patients,
     unknownPatient,
-    requireData: options.requireData ?? false,
+    otherIdKinds,
   };
   const contracts = await mapLimit(list, positive(options.concurrency, 2, 'concurrency'), ({ contract, url }) => verifyContract(ctx, contract, url));
   const all = contracts.flatMap((c) => c.checks);
   const failed = all.filter((c) => c.status === 'fail').length;
   const skipped = all.filter((c) => c.status === 'skipped').length;
+  const noDataCount = all.filter((c) => c.status === 'skipped' && c.skipReason === 'noData').length;
   return {
     kind: 'journalen.producer-conformance',
-    reportVersion: 1,
+    reportVersion: 2,
     startedAt: startedAt.toISOString(),
     finishedAt: now().toISOString(),
     logicalAddress: options.logicalAddress,
     endpoint: typeof options.endpoint === 'string' ? options.endpoint : null,
     ok: contracts.every((c) => c.ok),
-    summary: { passed: all.length - failed - skipped, failed, skipped },
+    summary: { passed: all.length - failed - skipped, failed, skipped, noData: noDataCount },
     settings: {
       testResidents: patients.length,
       timeoutMs: ctx.timeoutMs,
       maxResponseMs: ctx.maxResponseMs,
       maxResponseBytes: ctx.maxResponseBytes,
       schemaDir: ctx.rivtaDir ?? null,
-      requireData: ctx.requireData,
+      pathTemplate: typeof options.endpoint === 'string' ? (options.pathTemplate ?? PLATFORM_PATH_TEMPLATE) : null,
     },
     contracts,
   };
