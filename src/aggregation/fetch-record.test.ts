@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CONTRACT_VERSIONS, contractVersion } from '../contracts/registry.js';
-import { soapEnvelope } from '../contracts/soap.js';
+import { logicalAddressOf, readEnvelope, soapEnvelope } from '../contracts/soap.js';
 import type { RecordItem } from '../domain/record.js';
 import { region } from '../domain/regions.js';
 import { JOURNALEN_HSA_ID } from '../engagement-index/engagement.js';
@@ -12,7 +12,7 @@ import { grant, removeRoute, upsertRoute } from '../routing/store.js';
 import { createPopulation, TOLVAN, type Population } from '../simulators/population.js';
 import { startSimulators, type RunningSimulators, type SimulatorFault } from '../simulators/server.js';
 import { describeEachDatabase } from '../testing/databases.js';
-import { aggregateRecord, createAggregator, type AggregationDeps, type SourceStatus, type Transport } from './fetch-record.js';
+import { aggregateRecord, createAggregator, ownEngagementIndex, type AggregationDeps, type EngagementSource, type SourceStatus, type Transport } from './fetch-record.js';
 
 /**
  * Direct mode end to end, wired as `npm start` wires the demo (src/demo/sources.ts): simulators
@@ -313,5 +313,176 @@ describeEachDatabase('aggregation (direct mode)', (getDb) => {
     expect(await aggregateRecord(deps(), { patientId: '195709263080', consumerHsaId: CONSUMER })).toEqual({ items: [], sources: [] });
     await expect(aggregateRecord(deps(), { patientId: '1912121212', consumerHsaId: CONSUMER })).rejects.toMatchObject({ code: 'JOURNALEN_INPUT_INVALID', details: { field: 'patientId' } });
     await expect(aggregateRecord(deps(), { ...tolvan(), infoTypes: ['x' as 'note'] })).rejects.toMatchObject({ code: 'JOURNALEN_INPUT_INVALID' });
+  });
+  // ---- Engagement source, grouping per source system ----------------------------------------------
+
+  it('groups engagements per source system and addresses each call to the system, not to the engagement\'s logical address', async () => {
+    const own = ownEngagementIndex(getDb().db);
+    const address = cosmic().logicalAddress;
+    // Cosmic's engagements as if registered per care unit: several logical addresses, one source system.
+    const units: EngagementSource = {
+      async find(patientId, domains) {
+        const found = await own.find(patientId, domains);
+        return found.flatMap((e) => (e.sourceSystem === address ? [{ ...e, logicalAddress: `${address}-unit1` }, { ...e, logicalAddress: `${address}-unit2` }] : [e]));
+      },
+    };
+    const sent: string[] = [];
+    const transport: Transport = async (url, init) => {
+      if (url.startsWith(cosmic().baseUrl)) sent.push(logicalAddressOf(readEnvelope(init.body).header) ?? '?');
+      return fetch(url, init);
+    };
+    const grouped = await aggregateRecord(deps({ engagements: units, transport }), tolvan(['diagnosis', 'note']));
+    const direct = await aggregateRecord(deps(), tolvan(['diagnosis', 'note']));
+    expect(of(grouped.sources, address).map((s) => s.contract).sort()).toEqual(['GetCareDocumentation', 'GetDiagnosis']);
+    expect(grouped.sources.some((s) => s.logicalAddress.includes('-unit'))).toBe(false);
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(sent)).toEqual(new Set([address]));
+    expect(grouped.items.length).toBe(direct.items.length);
+    expect(grouped.sources.map((s) => `${s.logicalAddress} ${s.contract} ${s.status}`).sort()).toEqual(direct.sources.map((s) => `${s.logicalAddress} ${s.contract} ${s.status}`).sort());
+  });
+
+  // ---- Routing through VP ---------------------------------------------------------------------------
+
+  it('through VP: one URL per contract, LogicalAddress = source system, and VP\'s fault codes as statuses', async () => {
+    const vpBase = 'http://vp.invalid/vp';
+    const sys = (id: Parameters<RunningSimulators['system']>[0]) => simulators.system(id).logicalAddress;
+    const vpFault = (faultstring: string, detail = '') =>
+      new Response(
+        `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header/><soapenv:Body><soap:Fault xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><faultcode>soap:Server</faultcode><faultstring>${faultstring}</faultstring><detail>${detail}</detail></soap:Fault></soapenv:Body></soapenv:Envelope>`,
+        { status: 500, headers: { 'content-type': 'text/xml' } },
+      );
+    const seen: string[] = [];
+    // A small VP: routes on the message only (LogicalAddress + the contract in the path, as VP's namespace would say).
+    const vp: Transport = async (url, init) => {
+      if (!url.startsWith(`${vpBase}/`)) return fetch(url, init);
+      const [name, major] = url.slice(vpBase.length + 1).split('/');
+      const receiver = logicalAddressOf(readEnvelope(init.body).header) ?? '';
+      seen.push(`${receiver} ${name} ${major}`);
+      if (receiver === sys('melior')) return vpFault('VP007 [NTjP Test] Tjänstekonsumenten saknar behörighet att anropa den logiska adressaten via detta tjänstekontrakt.');
+      if (receiver === sys('millennium')) return vpFault('VP004 [NTjP Test] Det finns inget vägval i tjänsteadresseringskatalogen som matchar anropets logiska adressat (ReceiverId) och tjänstekontrakt.');
+      if (receiver === sys('ncs-cross')) return vpFault('VP009 [NTjP Test] Fel vid kontakt med tjänsteproducenten.', 'Error connecting to service producer at address http://x. (java.net.ConnectException: Connection refused)');
+      if (receiver === sys('pmo')) return vpFault('VP009 [NTjP Test] Fel vid kontakt med tjänsteproducenten.', 'Error connecting to service producer at address http://x. Exception Caught by Camel when contacting producer. Exception information: (io.netty.handler.timeout.ReadTimeoutException: Timeout when waiting on response from producer.)');
+      // TakeCare has no route for notes 3 on the platform: the aggregator falls back to notes 2.
+      if (receiver === sys('takecare') && name === 'GetCareDocumentation' && major === '3') return vpFault('VP004 [NTjP Test] no route');
+      const system = simulators.systems.find((s) => s.logicalAddress === receiver);
+      if (!system) return vpFault('VP004 [NTjP Test] no route');
+      return fetch(system.endpointFor({ contract: name as 'GetDiagnosis', major: major! }), init);
+    };
+    // A consumer the routing table knows nothing of: VP, not the table, decides.
+    const { items, sources } = await aggregateRecord(
+      deps({ transport: vp, routing: { kind: 'platform', url: (c) => `${vpBase}/${c.contract}/${c.major}` } }),
+      { patientId: TOLVAN, consumerHsaId: 'SE0000000098-NOBODY', infoTypes: ['diagnosis', 'note'] },
+    );
+    const by = (id: Parameters<RunningSimulators['system']>[0]) => of(sources, sys(id));
+    for (const s of by('cosmic')) expect(s).toMatchObject({ status: 'answered' });
+    for (const s of by('melior')) expect(s).toMatchObject({ status: 'notAuthorized', problem: 'notAuthorized', vpCode: 'VP007', systemName: 'Melior' });
+    for (const s of by('millennium')) expect(s).toMatchObject({ status: 'noRoute', problem: 'noRoute', vpCode: 'VP004' });
+    for (const s of by('ncs-cross')) expect(s).toMatchObject({ status: 'failed', problem: 'connection', vpCode: 'VP009' });
+    for (const s of by('pmo')) expect(s).toMatchObject({ status: 'timedOut', problem: 'timeout', vpCode: 'VP009' });
+    expect(by('takecare').find((s) => s.contract === 'GetCareDocumentation')).toMatchObject({ status: 'answered', version: '2' });
+    for (const id of ['cosmic', 'melior', 'millennium', 'ncs-cross', 'pmo', 'takecare'] as const) expect(by(id).length, id).toBeGreaterThan(0);
+    // Every call went to VP, addressed to a source system.
+    const addresses = new Set(simulators.systems.map((s) => s.logicalAddress));
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((line) => addresses.has(line.split(' ')[0]!))).toBe(true);
+    expect(items.some((i) => i.sourceSystemHsaId === sys('cosmic'))).toBe(true);
+    expect(items.some((i) => [sys('melior'), sys('millennium'), sys('ncs-cross'), sys('pmo')].includes(i.sourceSystemHsaId ?? ''))).toBe(false);
+  });
+
+  // ---- Display deadline, background calls, cache -----------------------------------------------------
+
+  /** Cosmic's diagnoses for Tolvan plus one the producer has not approved, `delayMs` late; honours the abort. */
+  const slowCosmic = (delayMs: number, aborted: { count: number } = { count: 0 }): Transport => {
+    const diagnosis = contractVersion('GetDiagnosis')!;
+    return async (url, init) => {
+      if (!url.startsWith(cosmic().baseUrl)) return fetch(url, init);
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, delayMs);
+        init.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          aborted.count++;
+          reject(init.signal.reason);
+        }, { once: true });
+      });
+      const own = held('cosmic').filter((i) => i.infoType === 'diagnosis');
+      return new Response(soapEnvelope(diagnosis.writeResponse([...own, { ...own[0]!, id: 'unapproved-1', approvedForPatient: false }])));
+    };
+  };
+  const waitFor = async (condition: () => boolean, ms: number) => {
+    const end = performance.now() + ms;
+    while (!condition() && performance.now() < end) await new Promise((r) => setTimeout(r, 20));
+    return condition();
+  };
+
+  it('answers at the display deadline naming a slow source as still answering; its approved items come from the cache at the next view', async () => {
+    const aggregator = createAggregator({ db: getDb().db, describeSource, transport: slowCosmic(1200), limits: { displayDeadlineMs: 500, deadlineMs: 4000, perSourceTimeoutMs: 3500 } });
+    try {
+      expect(aggregator.cache?.store).toBe('late');
+      const first = await timed(() => aggregator.aggregateRecord(tolvan(['diagnosis'])));
+      expect(first.ms).toBeGreaterThanOrEqual(450);
+      expect(first.ms).toBeLessThan(500 + 700);
+      expect(of(first.value.sources, cosmic().logicalAddress)).toEqual([
+        expect.objectContaining({ status: 'pending', problem: 'stillAnswering', systemName: 'Cosmic', itemCount: 0, reason: expect.stringContaining('still answering') }),
+      ]);
+      expect(others(first.value.sources).every((s) => s.status === 'answered')).toBe(true);
+      expect(first.value.items.some((i) => i.sourceSystemHsaId === cosmic().logicalAddress)).toBe(false);
+      // In-time answers are not kept by the default cache; the late one is.
+      expect(aggregator.backgroundRequests).toBe(1);
+      expect(await waitFor(() => aggregator.backgroundRequests === 0, 3000)).toBe(true);
+      expect(aggregator.cache?.size).toBe(1);
+
+      // Still slow: the next view shows what came last time, approved items only.
+      const second = await timed(() => aggregator.aggregateRecord(tolvan(['diagnosis'])));
+      expect(second.ms).toBeLessThan(500 + 700);
+      expect(of(second.value.sources, cosmic().logicalAddress)).toEqual([expect.objectContaining({ status: 'answeredFromCache', problem: 'stillAnswering', cacheAgeMs: expect.any(Number) })]);
+      const shown = second.value.items.filter((i) => i.sourceSystemHsaId === cosmic().logicalAddress);
+      const approved = held('cosmic').filter((i) => i.infoType === 'diagnosis' && i.approvedForPatient);
+      expect(approved.length).toBeGreaterThan(0);
+      expect(shown.map((i) => i.id).sort()).toEqual(approved.map((i) => i.id).sort());
+      expect(shown.some((i) => i.id === 'unapproved-1' || !i.approvedForPatient)).toBe(false);
+    } finally {
+      await aggregator.close();
+    }
+  });
+
+  it('a producer slower than the overall deadline ends at the deadline, and nothing is kept', async () => {
+    const aborted = { count: 0 };
+    const aggregator = createAggregator({ db: getDb().db, describeSource, transport: slowCosmic(5000, aborted), limits: { displayDeadlineMs: 300, deadlineMs: 900, perSourceTimeoutMs: 5000 } });
+    try {
+      const first = await aggregator.aggregateRecord(tolvan(['diagnosis']));
+      expect(of(first.sources, cosmic().logicalAddress)[0]).toMatchObject({ status: 'pending' });
+      expect(await waitFor(() => aggregator.backgroundRequests === 0, 2000)).toBe(true);
+      expect(aborted.count).toBe(1);
+      expect(aggregator.cache?.size).toBe(0);
+    } finally {
+      await aggregator.close();
+    }
+  });
+
+  it('close() stops the background calls at once and refuses new reads', async () => {
+    const aborted = { count: 0 };
+    const aggregator = createAggregator({ db: getDb().db, describeSource, transport: slowCosmic(3000, aborted), limits: { displayDeadlineMs: 300, deadlineMs: 10_000, perSourceTimeoutMs: 9000 } });
+    const first = await aggregator.aggregateRecord(tolvan(['diagnosis']));
+    expect(of(first.sources, cosmic().logicalAddress)[0]).toMatchObject({ status: 'pending' });
+    expect(aggregator.backgroundRequests).toBe(1);
+    const closing = await timed(() => aggregator.close());
+    expect(closing.ms).toBeLessThan(300);
+    expect(aborted.count).toBe(1);
+    expect(aggregator.backgroundRequests).toBe(0);
+    expect(aggregator.cache?.size).toBe(0);
+    await expect(aggregator.aggregateRecord(tolvan(['diagnosis']))).rejects.toMatchObject({ code: 'JOURNALEN_INTERNAL' });
+  });
+
+  it('without a cache, or with the display deadline at the overall one, everything is waited for', async () => {
+    const none = createAggregator({ db: getDb().db, describeSource, cache: false, transport: slowCosmic(700), limits: { displayDeadlineMs: 200, deadlineMs: 3000 } });
+    const waited = await timed(() => none.aggregateRecord(tolvan(['diagnosis'])));
+    expect(waited.ms).toBeGreaterThanOrEqual(650);
+    expect(of(waited.value.sources, cosmic().logicalAddress)[0]).toMatchObject({ status: 'answered' });
+    expect(none.backgroundRequests).toBe(0);
+    const whole = createAggregator({ db: getDb().db, describeSource, transport: slowCosmic(700), limits: { displayDeadlineMs: 3000, deadlineMs: 3000 } });
+    const all = await whole.aggregateRecord(tolvan(['diagnosis']));
+    expect(of(all.sources, cosmic().logicalAddress)[0]).toMatchObject({ status: 'answered' });
+    expect(whole.cache?.size).toBe(0);
+    await Promise.all([none.close(), whole.close()]);
   });
 });

@@ -37,4 +37,18 @@ describe('response cache', () => {
     now = 1001;
     expect(cache.get({ ...key, logicalAddress: 'A' })).toBeUndefined();
   });
+
+  it('says whether it holds a live answer, and which answers it is for', () => {
+    let now = 0;
+    const late = new ResponseCache({ ttlMs: 1000, maxEntries: 10, now: () => now, store: 'late' });
+    expect(late.store).toBe('late');
+    expect(new ResponseCache({ ttlMs: 1000, maxEntries: 10, now: () => now }).store).toBe('every');
+    expect(late.has(key)).toBe(false);
+    late.put(key, [item('a', true), item('b', false)]);
+    expect(late.has(key)).toBe(true);
+    expect(late.get(key)?.items.map((i) => i.id)).toEqual(['a']);
+    now = 1001;
+    expect(late.has(key)).toBe(false);
+    expect(() => new ResponseCache({ ttlMs: 1000, maxEntries: 10, now: () => now, store: 'some' as 'late' })).toThrow(RangeError);
+  });
 });

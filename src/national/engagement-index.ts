@@ -58,7 +58,7 @@ export function createNationalEngagementIndex(options: NationalEngagementIndexOp
     const body = buildFindContentRequest({ registeredResidentIdentification: patientId, serviceDomain }, { logicalAddress });
     const bytes = await withTimeout(signal, timeoutMs, async (callSignal) => {
       try {
-        const response = await transport(url, {
+        const response = await abortable(transport(url, {
           method: 'POST',
           headers: {
             'content-type': 'text/xml; charset=utf-8',
@@ -68,8 +68,8 @@ export function createNationalEngagementIndex(options: NationalEngagementIndexOp
           },
           body,
           signal: callSignal,
-        });
-        return { response, bytes: await readLimited(response, maxResponseBytes) };
+        }), callSignal);
+        return { response, bytes: await abortable(readLimited(response, maxResponseBytes), callSignal) };
       } catch (error) {
         if (callSignal.aborted) {
           const reason: unknown = callSignal.reason;
@@ -116,6 +116,25 @@ export function createNationalEngagementIndex(options: NationalEngagementIndexOp
       }
     },
   };
+}
+
+/** A transport that ignores the abort must not hold the answer: the abort ends the wait. */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function checkUrl(value: unknown): string {
