@@ -154,6 +154,42 @@ describe('GetPersonsForProfile 5 messages against the official samples', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('keeps only relations in force today, and dates a death given only by month', () => {
+    const base = { personalIdentity: { root: PERSONNUMMER_OID, extension: '201212121212' }, protectedPersonIndicator: false, testIndicator: false } as const;
+    const guardian = (extension: string, more: object = {}) => ({ type: 'V', id: { root: PERSONNUMMER_OID, extension }, ...more });
+    const person = toRegisterPerson(
+      {
+        ...base,
+        relations: [
+          guardian('198001011234'),
+          guardian('198002021234', { toDate: { format: 'YYYY-MM-DD', value: '2026-11-23' } }), // ended today
+          guardian('198003031234', { toDate: { format: 'YYYY-MM', value: '2026-12' } }), // ends next month: still in force
+          guardian('198004041234', { fromDate: { format: 'YYYY-MM-DD', value: '2026-11-24' } }), // from tomorrow
+          { type: 'V' }, // no identity: cannot be matched
+          { type: 'M', id: { root: PERSONNUMMER_OID, extension: '198005051234' } }, // another kind of relation
+        ],
+        deregistration: { reasonCode: 'AV', date: { format: 'YYYY-MM', value: '2026-10' } },
+      },
+      '2026-11-23',
+    );
+    expect(person.guardians).toEqual(['198001011234', '198003031234']);
+    expect(person.children).toEqual([]);
+    expect(person.deceasedOn).toBe('2026-10-01');
+    expect(toRegisterPerson({ ...base, relations: [], deregistration: { reasonCode: 'AV' } }, '2026-11-23').deceasedOn).toBe('2026-11-23');
+    expect(toRegisterPerson({ ...base, relations: [], deregistration: { reasonCode: 'UV' } }, '2026-11-23').deceasedOn).toBeUndefined();
+    expect(() => toRegisterPerson({ ...base, personalIdentity: { root: '1.2.752.74.9.1', extension: '9999999999' }, relations: [] }, '2026-11-23')).toThrow(
+      expect.objectContaining({ code: 'JOURNALEN_REGISTER_UNAVAILABLE' }),
+    );
+  });
+
+  it('refuses an answer that leaves out what the schema requires', async () => {
+    const broken = sample('intygproxy_mock_5.0_GetPersonsForProfile_190503279812-Response.xml').replace('<protectedPersonIndicator>false</protectedPersonIndicator>', '');
+    const register = createPersonRegister({ url: 'http://pu.test/', logicalAddress: 'PU', consumerHsaId: CONSUMER, transport: replay(broken).transport });
+    const error = await unavailable(register.person('190503279812'));
+    expect(error.details.reason).toBe('malformed');
+    expect(error.message).toContain('protectedPersonIndicator');
+  });
+
   it('treats an HTTP error without SOAP as unavailable', async () => {
     const register = createPersonRegister({ url: 'http://pu.test/', logicalAddress: 'PU', consumerHsaId: CONSUMER, transport: replay('Bad gateway', 502).transport });
     expect((await unavailable(register.person(TOLVAN))).details.reason).toBe('httpStatus');

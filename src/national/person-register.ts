@@ -170,8 +170,8 @@ export function createPersonRegister(options: PersonRegisterOptions): PersonRegi
             return person;
           })
           .catch((error: unknown) => {
-            const problem = error instanceof Unavailable ? error.problem : 'malformed';
-            const reason = error instanceof Unavailable ? error.message : 'unexpected error';
+            const problem = error instanceof Unavailable ? error.problem : isJournalenError(error, 'REGISTER_UNAVAILABLE') ? String(error.details.reason) : 'malformed';
+            const reason = error instanceof Unavailable || isJournalenError(error, 'REGISTER_UNAVAILABLE') ? error.message : 'unexpected error';
             options.logger?.warn({ problem, reason }, 'population register (PU) gave no clear answer; access refused');
             throw new JournalenError('REGISTER_UNAVAILABLE', `the population register could not be asked just now (${reason})`, { reason: problem });
           })
@@ -221,7 +221,9 @@ export function toRegisterPerson(record: PuPersonRecord, today: string): Registe
   // The register's own date of birth wins: a personnummer's date is not always the birth date.
   const birthDate =
     record.dateOfBirth?.format === 'YYYY-MM-DD' ? record.dateOfBirth.value : parsed.ok ? parsed.value.birthDate : undefined;
-  if (birthDate === undefined) throw new Unavailable('malformed', 'the person record has neither a date of birth nor a valid identity number');
+  if (birthDate === undefined) {
+    throw new JournalenError('REGISTER_UNAVAILABLE', 'the person record has neither a date of birth nor a valid identity number', { reason: 'malformed' });
+  }
   const related = (type: string) =>
     [...new Set(record.relations.filter((r) => r.type === type && r.id !== undefined && /^\d{12}$/.test(r.id.extension) && inForce(r.fromDate, r.toDate, today)).map((r) => r.id!.extension))];
   const deceasedOn = deceasedDate(record, today);
