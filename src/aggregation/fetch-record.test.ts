@@ -415,12 +415,13 @@ describeEachDatabase('aggregation (direct mode)', (getDb) => {
   };
 
   it('answers at the display deadline naming a slow source as still answering; its approved items come from the cache at the next view', async () => {
-    const aggregator = createAggregator({ db: getDb().db, describeSource, transport: slowCosmic(1200), limits: { displayDeadlineMs: 500, deadlineMs: 4000, perSourceTimeoutMs: 3500 } });
+    // Display deadline long enough for the six healthy sources on a loaded machine; Cosmic well after it.
+    const aggregator = createAggregator({ db: getDb().db, describeSource, transport: slowCosmic(2500), limits: { displayDeadlineMs: 1000, deadlineMs: 6000, perSourceTimeoutMs: 5500 } });
     try {
       expect(aggregator.cache?.store).toBe('late');
       const first = await timed(() => aggregator.aggregateRecord(tolvan(['diagnosis'])));
-      expect(first.ms).toBeGreaterThanOrEqual(450);
-      expect(first.ms).toBeLessThan(500 + 700);
+      expect(first.ms).toBeGreaterThanOrEqual(950);
+      expect(first.ms).toBeLessThan(1000 + 1000);
       expect(of(first.value.sources, cosmic().logicalAddress)).toEqual([
         expect.objectContaining({ status: 'pending', problem: 'stillAnswering', systemName: 'Cosmic', itemCount: 0, reason: expect.stringContaining('still answering') }),
       ]);
@@ -428,12 +429,15 @@ describeEachDatabase('aggregation (direct mode)', (getDb) => {
       expect(first.value.items.some((i) => i.sourceSystemHsaId === cosmic().logicalAddress)).toBe(false);
       // In-time answers are not kept by the default cache; the late one is.
       expect(aggregator.backgroundRequests).toBe(1);
-      expect(await waitFor(() => aggregator.backgroundRequests === 0, 3000)).toBe(true);
-      expect(aggregator.cache?.size).toBe(1);
+      const keyOf = (logicalAddress: string) => ({ patientId: TOLVAN, logicalAddress, contract: 'GetDiagnosis' });
+      expect(aggregator.cache?.has(keyOf(cosmic().logicalAddress))).toBe(false);
+      expect(await waitFor(() => aggregator.backgroundRequests === 0, 4000)).toBe(true);
+      expect(aggregator.cache?.has(keyOf(cosmic().logicalAddress))).toBe(true);
+      expect(aggregator.cache?.has(keyOf(others(first.value.sources)[0]!.logicalAddress))).toBe(false);
 
       // Still slow: the next view shows what came last time, approved items only.
       const second = await timed(() => aggregator.aggregateRecord(tolvan(['diagnosis'])));
-      expect(second.ms).toBeLessThan(500 + 700);
+      expect(second.ms).toBeLessThan(1000 + 1000);
       expect(of(second.value.sources, cosmic().logicalAddress)).toEqual([expect.objectContaining({ status: 'answeredFromCache', problem: 'stillAnswering', cacheAgeMs: expect.any(Number) })]);
       const shown = second.value.items.filter((i) => i.sourceSystemHsaId === cosmic().logicalAddress);
       const approved = held('cosmic').filter((i) => i.infoType === 'diagnosis' && i.approvedForPatient);
@@ -453,7 +457,7 @@ describeEachDatabase('aggregation (direct mode)', (getDb) => {
       expect(of(first.sources, cosmic().logicalAddress)[0]).toMatchObject({ status: 'pending' });
       expect(await waitFor(() => aggregator.backgroundRequests === 0, 2000)).toBe(true);
       expect(aborted.count).toBe(1);
-      expect(aggregator.cache?.size).toBe(0);
+      expect(aggregator.cache?.has({ patientId: TOLVAN, logicalAddress: cosmic().logicalAddress, contract: 'GetDiagnosis' })).toBe(false);
     } finally {
       await aggregator.close();
     }
@@ -465,11 +469,13 @@ describeEachDatabase('aggregation (direct mode)', (getDb) => {
     const first = await aggregator.aggregateRecord(tolvan(['diagnosis']));
     expect(of(first.sources, cosmic().logicalAddress)[0]).toMatchObject({ status: 'pending' });
     expect(aggregator.backgroundRequests).toBe(1);
+    // Whatever else was late on a loaded machine has ended by now; only Cosmic is left to stop.
+    await new Promise((r) => setTimeout(r, 400));
     const closing = await timed(() => aggregator.close());
     expect(closing.ms).toBeLessThan(300);
     expect(aborted.count).toBe(1);
     expect(aggregator.backgroundRequests).toBe(0);
-    expect(aggregator.cache?.size).toBe(0);
+    expect(aggregator.cache?.has({ patientId: TOLVAN, logicalAddress: cosmic().logicalAddress, contract: 'GetDiagnosis' })).toBe(false);
     await expect(aggregator.aggregateRecord(tolvan(['diagnosis']))).rejects.toMatchObject({ code: 'JOURNALEN_INTERNAL' });
   });
 
