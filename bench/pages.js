@@ -6,7 +6,7 @@
 // Run with `npm run bench:pages`. Target: p95 under 50 ms for the overview.
 import { performance } from 'node:perf_hooks';
 import { createSession } from '../dist/access/sessions.js';
-import { simulatedRegister } from '../dist/access/register.js';
+import { simulatedRegister } from '../dist/demo/register.js';
 import { openDatabase } from '../dist/db/connection.js';
 import { createLogger } from '../dist/operations/logger.js';
 import { upsertCareProviders, upsertCareUnits } from '../dist/record/directory.js';

@@ -188,7 +188,7 @@ async function serviceProcess() {
   const { grant, upsertRoute } = await import('../dist/routing/store.js');
   const { CARE_UNITS, careGiverOf, careGivers } = await import('../dist/simulators/care-units.js');
   const { createPopulation } = await import('../dist/simulators/population.js');
-  const { simulatedRegister } = await import('../dist/access/register.js');
+  const { simulatedRegister } = await import('../dist/demo/register.js');
   const { createRelyingParty } = await import('../dist/access/oidc.js');
   const { createSession } = await import('../dist/access/sessions.js');
   const { createAggregator } = await import('../dist/aggregation/fetch-record.js');
