@@ -21,7 +21,7 @@ import { redactPersonalIdentitiesInText } from '../operations/logger.js';
 import { checkPathTemplate, contractUrl, PLATFORM_PATH_TEMPLATE } from './addresses.js';
 import { descendants, earliest, itemElements, itemTimes, matchesPeriod, periodFieldsFor } from './period-fields.js';
 import { AGDA_ANDERSSON, DEFAULT_OTHER_ID_KINDS, DEFAULT_TEST_PATIENTS } from './test-persons.js';
-import { CHECK_TITLES, type CheckId, type CheckResult, type ConformanceReport, type ContractReport, type SkipReason } from './report.js';
+import { CHECK_IDS, CHECK_TITLES, type CheckId, type CheckResult, type ConformanceReport, type ContractReport, type SkipReason } from './report.js';
 import { defaultRivtaDir, schemaFileFor } from './schemas.js';
 
 /**
@@ -76,6 +76,11 @@ export interface VerifyProducerOptions {
   readonly consumerHsaId?: string;
   /** Contract versions checked at once. Default 2. */
   readonly concurrency?: number;
+  /**
+   * Called as contract versions finish: checks done so far and in all (each contract version
+   * reports every check, so the total is known from the start). For a background job's progress.
+   */
+  readonly onProgress?: (progress: { readonly checksDone: number; readonly checksTotal: number }) => void | Promise<void>;
   /** Clock for the report's times. */
   readonly now?: () => Date;
 }
@@ -852,7 +857,15 @@ export async function verifyProducer(options: VerifyProducerOptions): Promise<Co
     unknownPatient,
     otherIdKinds,
   };
-  const contracts = await mapLimit(list, positive(options.concurrency, 2, 'concurrency'), ({ contract, url }) => verifyContract(ctx, contract, url));
+  const checksTotal = list.length * CHECK_IDS.length;
+  let checksDone = 0;
+  await options.onProgress?.({ checksDone, checksTotal });
+  const contracts = await mapLimit(list, positive(options.concurrency, 2, 'concurrency'), async ({ contract, url }) => {
+    const report = await verifyContract(ctx, contract, url);
+    checksDone += report.checks.length;
+    await options.onProgress?.({ checksDone, checksTotal });
+    return report;
+  });
   const all = contracts.flatMap((c) => c.checks);
   const failed = all.filter((c) => c.status === 'fail').length;
   const skipped = all.filter((c) => c.status === 'skipped').length;

@@ -465,6 +465,41 @@ export const onboardingStep = pgTable(
   (t) => [unique('onboarding_step_unique').on(t.connectionId, t.step)],
 );
 
+export const VERIFICATION_JOB_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+export type VerificationJobStatus = (typeof VERIFICATION_JOB_STATUSES)[number];
+
+/**
+ * The onboarding verification step run as a background job: the form post queues it and
+ * returns; the run writes its progress here, so any web process can show it, and the report
+ * when done.
+ */
+export const verificationJob = pgTable(
+  'verification_job',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    connectionId: bigint('connection_id', { mode: 'number' })
+      .notNull()
+      .references(() => producerConnection.id),
+    status: text('status').$type<VerificationJobStatus>().notNull(),
+    checksDone: integer('checks_done').notNull().default(0),
+    checksTotal: integer('checks_total').notNull().default(0),
+    /** The test residents asked about (national test numbers, given in the form or the defaults). */
+    testPatients: text('test_patients').array().notNull(),
+    note: text('note'),
+    requestedBy: text('requested_by').notNull(),
+    requestedByName: text('requested_by_name'),
+    report: jsonb('report').$type<Record<string, unknown>>(),
+    /** Why the run itself failed (not a failing report: that is status done with the report). */
+    error: text('error'),
+    /** Null when the report passed and the step was completed; otherwise why the step is still open. */
+    problem: text('problem'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('verification_job_connection_idx').on(t.connectionId, t.id)],
+);
+
 /** A planned change in the registry (region + care level) tied to the producer connections it needs. */
 export const registryChangeConnection = pgTable(
   'registry_change_connection',

@@ -8,12 +8,14 @@ import { isJournalenError } from '../../errors/index.js';
 import { isAuthorized, resolveRoute, upsertRoute } from '../../routing/store.js';
 import { TOLVAN } from '../../simulators/population.js';
 import { describeEachDatabase } from '../../testing/databases.js';
+import { startReplayProducer, type ReplayProducer } from '../../testing/replay-producer.js';
 import { RIVTA_DIR } from '../../testing/rivta.js';
 import { collectSeedSources, seedLines } from '../../testing/seeds.js';
 import { startWorld, takeOutOfProduction, type World } from '../../testing/world.js';
 import { AGENT_SOURCE, JOURNALEN_HSA_IDS, LEAD_TIME_SOURCE, ONBOARDING_STEPS, STEP_ORDER } from './steps.js';
 import { addMonths, completeStep, createConnection, getConnection, listConnections, runVerification, type ConnectionInput } from './workflow.js';
 import { createAgent, listAgents } from './agents.js';
+import { getVerificationJob, parseTestPatients, startVerificationJob } from './verification-jobs.js';
 
 const operator: AuditActor = { id: 'operator-test', role: 'administrator', name: 'Olga Operatör' };
 const ns = (name: string) => contractVersion(name)!.responderNamespace;
@@ -42,14 +44,20 @@ describe('onboarding steps from seed 002', () => {
 
 describeEachDatabase('producer onboarding', (getDb) => {
   let world: World;
+  let replay: ReplayProducer;
   const db = () => getDb().db;
   beforeAll(async () => {
+    // A producer of the official test data (the national test persons), as a real SIT endpoint would hold.
+    replay = await startReplayProducer({ rivtaDir: RIVTA_DIR, logicalAddress: 'SE2321000016-RPLY' });
     world = await startWorld(getDb());
     // Here Cosmic and PMO are new producers: not yet in production (a connection never repoints
     // an address already in production; tested below).
     await takeOutOfProduction(getDb(), world, ['cosmic', 'pmo']);
   });
-  afterAll(async () => world?.close());
+  afterAll(async () => {
+    await world?.close();
+    await replay?.close();
+  });
 
   const newConnection = (over: Partial<ConnectionInput> = {}): ConnectionInput => {
     const cosmic = world.sources.simulators.system('cosmic');
@@ -64,7 +72,8 @@ describeEachDatabase('producer onboarding', (getDb) => {
       ...over,
     };
   };
-  const verifyOptions = { rivtaDir: RIVTA_DIR, testPatients: [TOLVAN], timeoutMs: 5000 };
+  const verifyOptions = { rivtaDir: RIVTA_DIR, timeoutMs: 5000 };
+  const replayConnection = (over: Partial<ConnectionInput> = {}) => newConnection({ sourceSystemId: null, sourceSystemName: 'Replay', logicalAddress: replay.logicalAddress, endpoints: { sit: replay.baseUrl, qa: replay.baseUrl, production: 'https://producent.example.se/replay' }, ...over });
 
   async function expectError(promise: Promise<unknown>, code: 'CONFLICT' | 'INPUT_INVALID', message: RegExp) {
     const error = await promise.then(() => undefined, (e: unknown) => e);
@@ -105,11 +114,10 @@ describeEachDatabase('producer onboarding', (getDb) => {
     );
   });
 
-  it('walks a new producer to live: SIT routing, verification against the simulator, production routing and authorization', async () => {
-    const c = await createConnection(db(), operator, newConnection(), new Date());
+  it('walks a new producer to live: SIT routing, verification against the official test data, production routing and authorization', async () => {
+    const c = await createConnection(db(), operator, replayConnection(), new Date());
     for (const step of ['startMeeting', 'preStudySubmitted', 'preStudyApproved', 'sitOrder'] as const) await completeStep(db(), operator, c.id, { step }, new Date());
-    const cosmic = world.sources.simulators.system('cosmic');
-    expect(await resolveRoute(db(), { logicalAddress: c.logicalAddress, serviceContractNamespace: ns('GetDiagnosis'), environment: 'sit' })).toEqual({ found: true, endpointUrl: `${cosmic.baseUrl}/GetDiagnosis/2` });
+    expect(await resolveRoute(db(), { logicalAddress: c.logicalAddress, serviceContractNamespace: ns('GetDiagnosis'), environment: 'sit' })).toEqual({ found: true, endpointUrl: `${replay.baseUrl}/GetDiagnosis/2` });
     expect(await isAuthorized(db(), { consumerHsaId: JOURNALEN_HSA_IDS.sit.hsaId, serviceContractNamespace: ns('GetDiagnosis'), logicalAddress: c.logicalAddress, environment: 'sit' })).toBe(true);
 
     // Verification needs a report; without one, or a failing one, the step stays open.
@@ -123,7 +131,7 @@ describeEachDatabase('producer onboarding', (getDb) => {
     const prodKey = { logicalAddress: c.logicalAddress, serviceContractNamespace: ns('GetDiagnosis'), environment: 'production' as const };
     const live = await completeStep(db(), operator, c.id, { step: 'live' }, new Date());
     expect(live.nextStep).toBeNull();
-    expect(await resolveRoute(db(), prodKey)).toEqual({ found: true, endpointUrl: 'https://producent.example.se/cosmic/GetDiagnosis/2' });
+    expect(await resolveRoute(db(), prodKey)).toEqual({ found: true, endpointUrl: 'https://producent.example.se/replay/GetDiagnosis/2' });
     expect(await isAuthorized(db(), { ...prodKey, consumerHsaId: 'SE5565594230-BDK' })).toBe(true);
     await expectError(completeStep(db(), operator, c.id, { step: 'live' }, new Date()), 'CONFLICT', /already done/);
   });
@@ -144,6 +152,41 @@ describeEachDatabase('producer onboarding', (getDb) => {
     } finally {
       await world.sources.simulators.setFault('pmo', null);
     }
+  });
+
+  it('runs the verification as a background job: queued at once, progress in the database, the step done with the report', async () => {
+    const c = await createConnection(db(), operator, replayConnection({ contracts: [ns('GetDiagnosis'), ns('GetReferralOutcome')] }), new Date());
+    await expectError(startVerificationJob(db(), operator, c.id, { now: () => new Date(), verify: verifyOptions }), 'CONFLICT', /not the next step/);
+    for (const step of ['startMeeting', 'preStudySubmitted', 'preStudyApproved', 'sitOrder'] as const) await completeStep(db(), operator, c.id, { step }, new Date());
+    const started = performance.now();
+    const { job, done } = await startVerificationJob(db(), operator, c.id, { now: () => new Date(), verify: verifyOptions, testPatients: '19121212-1212\n195709263080' });
+    // The call returns before the producer is asked anything.
+    expect(job).toMatchObject({ status: 'queued', checksDone: 0, testResidents: 2, report: null });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect((await getVerificationJob(db(), job.id)).status).toMatch(/queued|running/);
+    await expectError(startVerificationJob(db(), operator, c.id, { now: () => new Date(), verify: verifyOptions }), 'CONFLICT', /already under way/);
+    const finished = await done;
+    expect(finished).toMatchObject({ status: 'done', problem: null, error: null });
+    expect(finished.checksTotal).toBeGreaterThan(0);
+    expect(finished.checksDone).toBe(finished.checksTotal);
+    expect(finished.report).toMatchObject({ ok: true, logicalAddress: c.logicalAddress, settings: { testResidents: 2 } });
+    const after = await getConnection(db(), c.id);
+    expect(after.nextStep).toBe('qaOrder');
+    expect(after.steps.find((s) => s.step === 'producerVerification')!.report).toMatchObject({ ok: true });
+  });
+
+  it('keeps a job that did not pass as done with its report and the reason, and refuses bad test residents', async () => {
+    const c = await createConnection(db(), operator, newConnection({ sourceSystemId: 'pmo', logicalAddress: world.sources.simulators.system('pmo').logicalAddress, endpoints: { sit: world.sources.simulators.system('pmo').baseUrl } }), new Date());
+    for (const step of ['startMeeting', 'preStudySubmitted', 'preStudyApproved', 'sitOrder'] as const) await completeStep(db(), operator, c.id, { step }, new Date());
+    await expectError(startVerificationJob(db(), operator, c.id, { now: () => new Date(), testPatients: '12345' }), 'INPUT_INVALID', /testPatients: test resident 1 is not a 12-character id/);
+    expect(parseTestPatients('')).toEqual(['195709263080', '191212121212']);
+    // The simulator knows nothing of the national test persons: nothing to check is not a pass.
+    const { done } = await startVerificationJob(db(), operator, c.id, { now: () => new Date(), verify: verifyOptions });
+    const finished = await done;
+    expect(finished.status).toBe('done');
+    expect(finished.report).toMatchObject({ ok: false });
+    expect(finished.problem).toMatch(/did not pass/);
+    expect((await getConnection(db(), c.id)).nextStep).toBe('producerVerification');
   });
 
   describe('the shorter path for added information types', () => {

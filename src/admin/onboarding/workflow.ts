@@ -289,7 +289,11 @@ export function reportProblem(connection: Pick<Connection, 'logicalAddress' | 'c
     return !report.contracts.some((r) => r.contract === c?.contract && r.major === c?.major);
   });
   if (missing.length > 0) return `the report does not cover ${missing.map((ns) => contractByNamespace(ns)?.contract ?? ns).join(', ')}`;
-  if (!report.ok) return `the conformance report did not pass: ${report.summary.failed} check${report.summary.failed === 1 ? '' : 's'} failed`;
+  if (!report.ok) {
+    // Reports before version 2 have no noData count.
+    const noData = (report.summary as { noData?: number }).noData ?? 0;
+    return `the conformance report did not pass: ${report.summary.failed} check${report.summary.failed === 1 ? '' : 's'} failed${noData > 0 ? `, ${noData} had no data to check with` : ''}`;
+  }
   return null;
 }
 
@@ -364,6 +368,26 @@ export async function completeStep(db: Db, actor: AuditActor, connectionId: numb
   return getConnection(db, connectionId);
 }
 
+/** The connection, when verification is its next step and it has a SIT endpoint; CONFLICT or INPUT_INVALID otherwise. */
+export async function verificationTarget(db: Db, connectionId: number): Promise<Connection> {
+  const before = await getConnection(db, connectionId);
+  if (before.nextStep !== 'producerVerification') {
+    throw new JournalenError('CONFLICT', `producer verification is not the next step${before.nextStep ? `; the next step is '${ONBOARDING_STEPS[before.nextStep].title.en}'` : ''}`, { nextStep: before.nextStep });
+  }
+  if (before.endpoints.sit === null) throw invalid([{ field: 'endpoints.sit', message: 'the SIT endpoint is needed for the verification' }]);
+  return before;
+}
+
+/** The URL of each offered contract version at the SIT endpoint, as the routing writes them. */
+export function sitEndpoints(connection: Connection): Record<string, string> {
+  const endpoint: Record<string, string> = {};
+  for (const ns of connection.contracts) {
+    const v = contractByNamespace(ns)!;
+    endpoint[`${v.contract}/${v.major}`] = `${connection.endpoints.sit}/${v.contract}/${v.major}`;
+  }
+  return endpoint;
+}
+
 export interface VerificationRun {
   readonly report: ConformanceReport;
   readonly connection: Connection;
@@ -383,18 +407,8 @@ export async function runVerification(
   connectionId: number,
   options: { readonly now: Date; readonly note?: string | null; readonly verify?: Partial<VerifyProducerOptions> },
 ): Promise<VerificationRun> {
-  const before = await getConnection(db, connectionId);
-  if (before.nextStep !== 'producerVerification') {
-    throw new JournalenError('CONFLICT', `producer verification is not the next step${before.nextStep ? `; the next step is '${ONBOARDING_STEPS[before.nextStep].title.en}'` : ''}`, { nextStep: before.nextStep });
-  }
-  const base = before.endpoints.sit;
-  if (base === null) throw invalid([{ field: 'endpoints.sit', message: 'the SIT endpoint is needed for the verification' }]);
-  const endpoint: Record<string, string> = {};
-  for (const ns of before.contracts) {
-    const v = contractByNamespace(ns)!;
-    endpoint[`${v.contract}/${v.major}`] = `${base}/${v.contract}/${v.major}`;
-  }
-  const report = await verifyProducer({ now: () => options.now, ...options.verify, endpoint, logicalAddress: before.logicalAddress });
+  const before = await verificationTarget(db, connectionId);
+  const report = await verifyProducer({ now: () => options.now, ...options.verify, endpoint: sitEndpoints(before), logicalAddress: before.logicalAddress });
   await db.update(producerConnection).set({ lastVerification: report as unknown as Record<string, unknown> }).where(eq(producerConnection.id, connectionId));
   const problem = reportProblem(before, report);
   if (problem !== null) {

@@ -1,7 +1,7 @@
 import { Fragment } from 'react';
-import { ONBOARDING_STEPS, OFFERABLE_CONTRACTS, STEP_ORDER, type Agent, type Connection, type OnboardingStepId } from '../../admin/onboarding/index.js';
+import { ONBOARDING_STEPS, OFFERABLE_CONTRACTS, STEP_ORDER, type Agent, type Connection, type OnboardingStepId, type VerificationJob } from '../../admin/onboarding/index.js';
 import type { ConformanceReport } from '../../conformance/index.js';
-import { CHECK_TITLES } from '../../conformance/index.js';
+import { CHECK_TITLES, DEFAULT_TEST_PATIENTS } from '../../conformance/index.js';
 import { INFO_TYPE_NAMES } from '../../domain/record.js';
 import { REGIONS } from '../../domain/regions.js';
 import { withLang, type Lang } from '../i18n.js';
@@ -343,8 +343,9 @@ function ReportSummary({ lang, report, href }: { lang: Lang; report: Conformance
   );
 }
 
-export function ConnectionPage(props: { lang: Lang; path: string; session: AdminSession; connection: Connection; systemName: string; agentName: string | null; canWrite: boolean; error: string | null; note: string }) {
-  const { lang, path, session, connection: c, systemName, agentName, canWrite, error, note } = props;
+export function ConnectionPage(props: { lang: Lang; path: string; session: AdminSession; connection: Connection; systemName: string; agentName: string | null; canWrite: boolean; error: string | null; note: string; job?: VerificationJob | null }) {
+  const { lang, path, session, connection: c, systemName, agentName, canWrite, error, note, job } = props;
+  const running = job?.status === 'queued' || job?.status === 'running';
   const w = W[lang];
   const title = `${systemName}: ${c.logicalAddress}`;
   const order = STEP_ORDER[c.kind];
@@ -384,7 +385,9 @@ export function ConnectionPage(props: { lang: Lang; path: string; session: Admin
         })}
       </ol>
 
-      {c.lastVerification && !c.steps.some((s) => s.step === 'producerVerification') ? (
+      {job ? <VerificationStatus lang={lang} job={job} href={withLang(`/admin/anslutningar/${c.id}/rapport`, lang)} /> : null}
+
+      {c.lastVerification && !running && !c.steps.some((s) => s.step === 'producerVerification') ? (
         <section aria-labelledby="last-report">
           <h2 id="last-report">{w.report}</h2>
           <ReportSummary lang={lang} report={c.lastVerification} href={withLang(`/admin/anslutningar/${c.id}/rapport`, lang)} />
@@ -397,11 +400,18 @@ export function ConnectionPage(props: { lang: Lang; path: string; session: Admin
           {error ? <div className="error-summary" role="alert"><p lang="en">{error}</p></div> : null}
           {!canWrite ? (
             <p className="notice info">{OPS_WORDS[lang].readOnly}</p>
-          ) : (
+          ) : running && nextDef.effect.kind === 'verification' ? null : (
             <form method="post" action={withLang(`/admin/anslutningar/${c.id}/steg`, lang)} className="stack">
               <input type="hidden" name="_csrf" value={session.csrf} />
               <input type="hidden" name="step" value={next} />
               {nextDef.effect.kind === 'verification' ? <p className="hint">{w.verificationHint}</p> : null}
+              {nextDef.effect.kind === 'verification' ? (
+                <div>
+                  <label htmlFor="f-testPatients">{JOB_WORDS[lang].testPatients}</label>
+                  <p className="hint" id="f-testPatients-hint">{JOB_WORDS[lang].testPatientsHint(DEFAULT_TEST_PATIENTS.join(', '))}</p>
+                  <textarea id="f-testPatients" name="testPatients" rows={2} aria-describedby="f-testPatients-hint" />
+                </div>
+              ) : null}
               {nextDef.effect.kind === 'routing' ? <p className="hint">{w.routingHint(ENV_NAMES[lang][nextDef.effect.environment])}</p> : null}
               <div>
                 <label htmlFor="f-note">{w.note}</label>
@@ -462,5 +472,59 @@ export function AgentsPage(props: { lang: Lang; path: string; session: AdminSess
         </section>
       )}
     </AdminFrame>
+  );
+}
+
+const JOB_WORDS = {
+  sv: {
+    title: 'Verifiering',
+    queued: 'Verifieringen står i kö.',
+    running: (done: number, total: number) => `Verifieringen pågår: ${done} av ${total} kontroller klara.`,
+    refresh: 'Sidan uppdateras av sig själv var femte sekund.',
+    passed: 'Verifieringen är klar och godkänd; steget är markerat som klart.',
+    notPassed: 'Verifieringen är klar men inte godkänd:',
+    failed: 'Verifieringen kunde inte köras:',
+    report: 'Rapporten',
+    testPatients: 'Testinvånare (personnummer, samordningsnummer eller reservnummer; ett per rad)',
+    testPatientsHint: (d: string) => `Tomt: de nationella testpersonerna i de officiella testsviterna (${d}).`,
+  },
+  en: {
+    title: 'Verification',
+    queued: 'The verification is queued.',
+    running: (done: number, total: number) => `The verification is running: ${done} of ${total} checks done.`,
+    refresh: 'This page refreshes itself every five seconds.',
+    passed: 'The verification has finished and passed; the step is marked done.',
+    notPassed: 'The verification has finished but did not pass:',
+    failed: 'The verification could not be run:',
+    report: 'The report',
+    testPatients: 'Test residents (personnummer, samordningsnummer or reserve number; one per line)',
+    testPatientsHint: (d: string) => `Empty: the national test persons of the official test suites (${d}).`,
+  },
+} as const;
+
+/** The newest verification job: progress while it runs (the page refreshes itself, no script), then its outcome. */
+function VerificationStatus({ lang, job, href }: { lang: Lang; job: VerificationJob; href: string }) {
+  const w = JOB_WORDS[lang];
+  const running = job.status === 'queued' || job.status === 'running';
+  return (
+    <section aria-labelledby="verification-job">
+      {running ? <meta httpEquiv="refresh" content="5" /> : null}
+      <h2 id="verification-job">{w.title}</h2>
+      {running ? (
+        <>
+          <p role="status">
+            {job.status === 'queued' ? w.queued : w.running(job.checksDone, job.checksTotal)}{' '}
+            {job.checksTotal > 0 ? <progress max={job.checksTotal} value={job.checksDone}>{`${job.checksDone}/${job.checksTotal}`}</progress> : null}
+          </p>
+          <p className="hint">{w.refresh}</p>
+        </>
+      ) : job.status === 'failed' ? (
+        <p className="notice error" role="alert">{w.failed} <span lang="en">{job.error}</span></p>
+      ) : job.problem === null ? (
+        <p className="done">{w.passed} <a href={href}>{w.report}</a></p>
+      ) : (
+        <p className="notice error">{w.notPassed} <span lang="en">{job.problem}</span> <a href={href}>{w.report}</a></p>
+      )}
+    </section>
   );
 }

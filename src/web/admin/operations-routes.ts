@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { allows, regionsAllowed, requireAdmin, rolesOf, type AdminContext } from '../../admin/roles.js';
-import { completeStep, createAgent, createConnection, getConnection, listAgents, listConnections, runVerification, type ConnectionInput, type OnboardingStepId } from '../../admin/onboarding/index.js';
+import { completeStep, createAgent, createConnection, getConnection, latestVerificationJob, listAgents, listConnections, startVerificationJob, type ConnectionInput, type OnboardingStepId, type VerificationJob } from '../../admin/onboarding/index.js';
 import type { VerifyProducerOptions } from '../../conformance/index.js';
 import { renderReportHtml } from '../../conformance/index.js';
 import type { Db } from '../../db/connection.js';
@@ -27,6 +27,8 @@ export interface OperationsOptions {
   readonly now: () => Date;
   /** Overrides for the conformance suite run by the verification step (tests: schema folder, residents). */
   readonly verify?: Partial<VerifyProducerOptions>;
+  /** Told when a background verification has finished (tests wait on it). */
+  readonly onVerificationDone?: (job: VerificationJob) => void;
 }
 
 export const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
@@ -138,6 +140,7 @@ export const registerAdminOperationsPages: FastifyPluginAsync<OperationsOptions>
     const admin = await requireAdmin(request, db, { action: 'read', regionCode: connection.regionCode });
     const systems = await systemOptions();
     const agents = connection.agentId !== null ? await listAgents(db) : [];
+    const job = await latestVerificationJob(db, connection.id);
     const systemName = connection.sourceSystemId ? (systems.find((s) => s.id === connection.sourceSystemId)?.name ?? connection.sourceSystemId) : (connection.sourceSystemName ?? '');
     return html(
       reply,
@@ -152,6 +155,7 @@ export const registerAdminOperationsPages: FastifyPluginAsync<OperationsOptions>
           canWrite: allows(admin.grants, { action: 'write', regionCode: connection.regionCode }),
           error,
           note,
+          job,
         }),
       ),
     );
@@ -175,11 +179,9 @@ export const registerAdminOperationsPages: FastifyPluginAsync<OperationsOptions>
     }
     try {
       if (step === 'producerVerification') {
-        const run = await runVerification(db, admin.actor, id, { now: now(), note, ...(options.verify ? { verify: options.verify } : {}) });
-        if (run.problem !== null) {
-          reply.code(409);
-          return connectionPage(request, reply, run.problem, note);
-        }
+        // Queued and run in the background: the page shows its progress and then the report.
+        const started = await startVerificationJob(db, admin.actor, id, { now, note, testPatients: formString(body, 'testPatients'), ...(options.verify ? { verify: options.verify } : {}) });
+        if (options.onVerificationDone) void started.done.then(options.onVerificationDone);
       } else {
         await completeStep(db, admin.actor, id, { step, note }, now());
       }

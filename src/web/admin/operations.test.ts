@@ -10,6 +10,8 @@ import { TOLVAN } from '../../simulators/population.js';
 import { describeEachDatabase } from '../../testing/databases.js';
 import { hiddenField, type HttpBrowser } from '../../testing/http-browser.js';
 import { startJournalen, type Journalen } from '../../testing/journalen.js';
+import { startReplayProducer } from '../../testing/replay-producer.js';
+import { RIVTA_DIR } from '../../testing/rivta.js';
 
 /** The onboarding and agents pages through login: the role matrix, forms, CSRF and the workflow. */
 describeEachDatabase('operations pages: onboarding and agents', (getDb) => {
@@ -98,17 +100,43 @@ describeEachDatabase('operations pages: onboarding and agents', (getDb) => {
     expect(done.body).toContain('Nästa steg: Förstudie för SIT/QA inskickad');
   });
 
-  it('runs the verification from the page and shows the attached report', async () => {
-    for (const step of ['startMeeting', 'preStudySubmitted', 'preStudyApproved', 'sitOrder'] as const) await completeStep(getDb().db, system, in05, { step }, new Date());
-    const page = await operator.get(`/admin/anslutningar/${in05}`);
-    expect(page.body).toContain('Kör verifiering');
-    const done = await operator.post(`/admin/anslutningar/${in05}/steg`, { _csrf: hiddenField(page.body, '_csrf'), step: 'producerVerification' });
-    expect(done.status).toBe(200);
-    expect(done.body).toContain('Godkänd');
-    expect(done.body).toContain('Nästa steg: Beställning för QA');
-    const report = await operator.get(`/admin/anslutningar/${in05}/rapport?steg=1`);
-    expect(report.status).toBe(200);
-    expect(report.body).toContain('GetDiagnosis');
+  it('runs the verification from the page in the background: the post returns at once, the page shows progress, then the report', async () => {
+    // The SIT endpoint serves the official test data for the national test persons.
+    const replay = await startReplayProducer({ rivtaDir: RIVTA_DIR, logicalAddress: 'SE2321000016-RPLY' });
+    try {
+      const db = getDb().db;
+      const id = (await createConnection(db, system, { kind: 'new', regionCode: '05', careProviderHsaIds: ['SE2321000016-AAAA'], sourceSystemName: 'Replay', logicalAddress: replay.logicalAddress, contracts: [diagnosis], endpoints: { sit: replay.baseUrl } }, new Date())).id;
+      for (const step of ['startMeeting', 'preStudySubmitted', 'preStudyApproved', 'sitOrder'] as const) await completeStep(db, system, id, { step }, new Date());
+      const page = await operator.get(`/admin/anslutningar/${id}`);
+      expect(page.body).toContain('Kör verifiering');
+      expect(page.body).toContain('name="testPatients"');
+      const started = performance.now();
+      const posted = await operator.post(`/admin/anslutningar/${id}/steg`, { _csrf: hiddenField(page.body, '_csrf'), step: 'producerVerification', testPatients: '' });
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(posted.status).toBe(200);
+      expect(posted.url.pathname).toBe(`/admin/anslutningar/${id}`);
+      // Either still under way (a self-refreshing status line, no form to start another run) or, on a fast machine, already done.
+      if (!posted.body.includes('Verifieringen är klar')) {
+        expect(posted.body).toMatch(/Verifieringen (står i kö|pågår: \d+ av \d+ kontroller klara)/);
+        expect(posted.body).toContain('<meta http-equiv="refresh" content="5"');
+        expect(posted.body).toContain('role="status"');
+        expect(posted.body).not.toContain('Kör verifiering');
+      }
+      let body = posted.body;
+      for (let i = 0; i < 120 && !body.includes('Verifieringen är klar'); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        body = (await operator.get(`/admin/anslutningar/${id}`)).body;
+      }
+      expect(body).toContain('Verifieringen är klar och godkänd');
+      expect(body).not.toContain('http-equiv="refresh"');
+      expect(body).toContain('Godkänd');
+      expect(body).toContain('Nästa steg: Beställning för QA');
+      const report = await operator.get(`/admin/anslutningar/${id}/rapport?steg=1`);
+      expect(report.status).toBe(200);
+      expect(report.body).toContain('GetDiagnosis');
+    } finally {
+      await replay.close();
+    }
   }, 60_000);
 
   it('lets a care provider administrator see and change only its region', async () => {
