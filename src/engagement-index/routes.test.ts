@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateAgainstSchema } from '../contracts/schema-validation.js';
 import { readEnvelope } from '../contracts/soap.js';
@@ -18,7 +18,7 @@ import {
   readUpdateResponse,
   type EngagementIndexOperation,
 } from './messages.js';
-import { ENGAGEMENT_INDEX_PATHS, registerEngagementIndex } from './routes.js';
+import { ENGAGEMENT_INDEX_PATHS, engagementIndexCaller, registerEngagementIndex, type EngagementIndexOptions } from './routes.js';
 
 const DESCRIPTION = 'riv:clinicalprocess:healthcond:description';
 const TAKECARE = 'SE2321000016-TC01';
@@ -42,7 +42,7 @@ const post = (app: FastifyInstance, operation: EngagementIndexOperation, payload
 
 const schema = (operation: EngagementIndexOperation) => path.join(RIVTA_DIR, ENGAGEMENT_INDEX_INTERACTIONS[operation].responderXsd);
 
-async function bareApp(db: Db, options: { bodyLimit?: number } = {}): Promise<FastifyInstance> {
+async function bareApp(db: Db, options: Partial<Omit<EngagementIndexOptions, 'db'>> = {}): Promise<FastifyInstance> {
   const app = Fastify();
   await app.register(registerEngagementIndex, { db, now: () => NOW, ...options });
   await app.ready();
@@ -227,5 +227,45 @@ describe('engagement index over HTTP, at its limits', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('engagement index callers', () => {
+  it('refuses every operation from a caller without a verified certificate where one is required', async () => {
+    // app.inject's socket is not TLS: the second lock behind the listener's handshake.
+    const app = await bareApp({} as Db, { requireClientCertificate: true, notifiers: ['SE2321000016-EI01'] });
+    try {
+      const r = '191212121212';
+      const requests = {
+        Update: buildUpdateRequest([dia(r)]),
+        ProcessNotification: buildProcessNotificationRequest([{ ...dia(r), owner: 'SE2321000016-EI01' }], { logicalAddress: JOURNALEN_HSA_ID }),
+        FindContent: buildFindContentRequest({ registeredResidentIdentification: r, serviceDomain: DESCRIPTION }),
+      };
+      for (const [operation, payload] of Object.entries(requests) as [EngagementIndexOperation, string][]) {
+        expect({ operation, fault: faultOf(await post(app, operation, payload)) }).toEqual({
+          operation,
+          fault: { kind: 'soapFault', code: 'soapenv:Client', message: "the engagement index answers only callers presenting a client certificate from the platform's CA" },
+        });
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  const requestOn = (socket: object) => ({ raw: { socket } }) as unknown as FastifyRequest;
+  const tls = (certificate: object, authorized = true) => ({ encrypted: true, authorized, getPeerCertificate: () => certificate });
+  const certificate = (subject: object) => ({ raw: Buffer.from('der'), subject });
+
+  it('names the caller by the SERIALNUMBER of a verified client certificate', () => {
+    expect(engagementIndexCaller(requestOn(tls(certificate({ CN: 'TakeCare', serialNumber: ' SE2321000016-TC01 ' }))))).toEqual({ kind: 'certified', hsaId: 'SE2321000016-TC01' });
+  });
+
+  it('names no one for plain HTTP, an unverified or absent certificate, and no or two SERIALNUMBERs', () => {
+    expect(engagementIndexCaller(requestOn({ encrypted: undefined }))).toEqual({ kind: 'anonymous' });
+    expect(engagementIndexCaller(requestOn(tls(certificate({ serialNumber: 'SE2321000016-TC01' }), false)))).toEqual({ kind: 'anonymous' });
+    expect(engagementIndexCaller(requestOn(tls({})))).toEqual({ kind: 'anonymous' });
+    expect(engagementIndexCaller(requestOn(tls(certificate({ CN: 'x' }))))).toEqual({ kind: 'certified', hsaId: undefined });
+    expect(engagementIndexCaller(requestOn(tls(certificate({ serialNumber: ['SE2321000016-TC01', 'SE2321000032-CO01'] }))))).toEqual({ kind: 'certified', hsaId: undefined });
+    expect(engagementIndexCaller(requestOn(tls(certificate({ serialNumber: '  ' }))))).toEqual({ kind: 'certified', hsaId: undefined });
   });
 });

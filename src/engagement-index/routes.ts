@@ -1,8 +1,9 @@
-import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { TLSSocket } from 'node:tls';
 import { soapFault } from '../contracts/soap.js';
 import type { XmlLimits } from '../contracts/xml.js';
 import type { Db } from '../db/connection.js';
-import { inputInvalid, isJournalenError } from '../errors/index.js';
+import { inputInvalid, isJournalenError, JournalenError } from '../errors/index.js';
 import { JOURNALEN_HSA_ID, type EngagementInput } from './engagement.js';
 import {
   buildFindContentResponse,
@@ -13,7 +14,7 @@ import {
   readUpdateRequest,
   type TransactionsMessage,
 } from './messages.js';
-import { checkProcessNotification, checkUpdate, describeViolations, type RuleContext } from './rules.js';
+import { checkProcessNotification, checkUpdate, checkUpdateCaller, describeViolations, OWN_ENGAGEMENTS_RULE, type RuleContext } from './rules.js';
 import { applyNotification, applyUpdate, findContent, type UpdateResult } from './store.js';
 
 /**
@@ -43,6 +44,41 @@ export interface EngagementIndexOptions {
   /** Largest request body, in bytes. */
   readonly bodyLimit?: number;
   readonly now?: () => Date;
+  /**
+   * Refuse every request that did not come over TLS with a client certificate the server
+   * verified (the production listener; the handshake already demands one, this is the second lock).
+   */
+  readonly requireClientCertificate?: boolean;
+  /**
+   * The HSA-ids (client certificate SERIALNUMBER) ProcessNotification is taken from: the
+   * national engagement index. A caller with a certificate is refused when it is not listed,
+   * and every such caller when there is no list. Callers without a certificate (the demo's
+   * plain HTTP on loopback) are not identified and are not checked.
+   */
+  readonly notifiers?: readonly string[];
+}
+
+/**
+ * Who is calling, as far as the connection says: over TLS with a client certificate the server
+ * verified, the HSA-id in its subject's SERIALNUMBER (OID 2.5.4.5), where the national platform
+ * reads a caller's identity (NATIONAL-PLATFORM.md §2); otherwise no one in particular.
+ */
+export type EngagementIndexCaller =
+  | { readonly kind: 'anonymous' }
+  /** hsaId is undefined when the certificate has no (or more than one) SERIALNUMBER. */
+  | { readonly kind: 'certified'; readonly hsaId: string | undefined };
+
+export function engagementIndexCaller(request: FastifyRequest): EngagementIndexCaller {
+  const socket = request.raw.socket as Partial<TLSSocket> | undefined;
+  // A certificate the server did not verify (rejectUnauthorized off) proves nothing.
+  if (socket?.encrypted !== true || socket.authorized !== true || typeof socket.getPeerCertificate !== 'function') return { kind: 'anonymous' };
+  const certificate = socket.getPeerCertificate();
+  // Node answers an empty object when the peer sent no certificate.
+  if (certificate === null || typeof certificate !== 'object' || certificate.raw === undefined) return { kind: 'anonymous' };
+  const value: unknown = (certificate.subject as unknown as Record<string, unknown> | undefined)?.['serialNumber'];
+  // Two SERIALNUMBERs (an array here) name no one.
+  const hsaId = typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  return { kind: 'certified', hsaId };
 }
 
 /**
@@ -61,6 +97,24 @@ const engagementIndexPlugin: FastifyPluginAsync<EngagementIndexOptions> = async 
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const limits: XmlLimits = { maxBytes: bodyLimit, maxDepth: MAX_DEPTH };
   const now = options.now ?? (() => new Date());
+  const requireClientCertificate = options.requireClientCertificate ?? false;
+  const notifiers = options.notifiers === undefined ? undefined : new Set(options.notifiers);
+
+  /** The caller, refusing one without a verified certificate where one is required. */
+  const callerOf = (request: FastifyRequest): EngagementIndexCaller => {
+    const caller = engagementIndexCaller(request);
+    if (requireClientCertificate && caller.kind === 'anonymous') {
+      throw new JournalenError('UNAUTHENTICATED', 'the engagement index answers only callers presenting a client certificate from the platform\'s CA');
+    }
+    return caller;
+  };
+  /** The certificate's HSA-id, which a caller that changes engagements must have. */
+  const hsaIdOf = (caller: EngagementIndexCaller & { kind: 'certified' }, operation: string): string => {
+    if (caller.hsaId === undefined) {
+      throw new JournalenError('FORBIDDEN', `${operation} needs the caller's HSA-id as the SERIALNUMBER of its client certificate's subject; this certificate has none (or more than one)`);
+    }
+    return caller.hsaId;
+  };
 
   // SOAP 1.1 is text/xml; JSON, forms and SOAP 1.2 are refused instead of parsed.
   app.removeAllContentTypeParsers();
@@ -77,8 +131,14 @@ const engagementIndexPlugin: FastifyPluginAsync<EngagementIndexOptions> = async 
   const xmlOf = (body: unknown): string => (typeof body === 'string' ? body : '');
 
   app.post(ENGAGEMENT_INDEX_PATHS.Update, { bodyLimit }, async (request, reply) => {
+    const caller = callerOf(request);
+    const callerHsaId = caller.kind === 'certified' ? hsaIdOf(caller, 'Update') : undefined;
     const message = requireSoap(readUpdateRequest(xmlOf(request.body), limits));
-    const violations = checkUpdate(message, rules);
+    // A certified producer reports only its own engagements: the first thing it is told when it tries more.
+    const violations = [...(callerHsaId === undefined ? [] : checkUpdateCaller(message, callerHsaId)), ...checkUpdate(message, rules)];
+    if (callerHsaId !== undefined && violations.some((v) => v.rule === OWN_ENGAGEMENTS_RULE)) {
+      request.log.warn({ caller: callerHsaId }, 'engagement index Update refused: engagements of another source');
+    }
     if (violations.length > 0) return sendXml(reply, buildUpdateResponse('ERROR', describeViolations(violations)));
     const result = await applyUpdate(db, inputsOf(message), {
       deleteFlags: message.transactions.map((t) => t.deleteFlag),
@@ -89,6 +149,17 @@ const engagementIndexPlugin: FastifyPluginAsync<EngagementIndexOptions> = async 
   });
 
   app.post(ENGAGEMENT_INDEX_PATHS.ProcessNotification, { bodyLimit }, async (request, reply) => {
+    const caller = callerOf(request);
+    if (caller.kind === 'certified') {
+      // Only the national engagement index notifies; refused before the message is read.
+      const callerHsaId = hsaIdOf(caller, 'ProcessNotification');
+      if (notifiers === undefined || notifiers.size === 0) {
+        throw new JournalenError('FORBIDDEN', `ProcessNotification is refused: this index takes notifications from no one over TLS (no notifying engagement index is configured); the caller is ${callerHsaId}`);
+      }
+      if (!notifiers.has(callerHsaId)) {
+        throw new JournalenError('FORBIDDEN', `ProcessNotification is taken only from the national engagement index (${[...notifiers].join(', ')}); the caller is ${callerHsaId}`);
+      }
+    }
     const message = requireSoap(readProcessNotificationRequest(xmlOf(request.body), limits));
     const violations = checkProcessNotification(message, rules);
     if (violations.length > 0) return sendXml(reply, buildProcessNotificationResponse('ERROR', describeViolations(violations)));
@@ -102,6 +173,7 @@ const engagementIndexPlugin: FastifyPluginAsync<EngagementIndexOptions> = async 
   });
 
   app.post(ENGAGEMENT_INDEX_PATHS.FindContent, { bodyLimit }, async (request, reply) => {
+    callerOf(request); // read-only: any verified certificate will do
     const message = requireSoap(readFindContentRequest(xmlOf(request.body), limits));
     // FindContent has no result element, so a wrong address can only be a fault (skltp/ei EI003).
     if (message.logicalAddress !== indexHsaId) {

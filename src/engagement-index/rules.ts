@@ -119,6 +119,29 @@ export function checkProcessNotification(message: TransactionsMessage, context: 
   return violations;
 }
 
+/** The rule's name in a ResultCode ERROR comment. */
+export const OWN_ENGAGEMENTS_RULE = 'Own engagements only';
+
+/**
+ * A producer reports only its own engagements: over mutual TLS the caller is the HSA-id in its
+ * client certificate, and every engagement of its Update must have that HSA-id as logicalAddress
+ * and sourceSystem, so no certificate holder can change or delete another producer's engagements.
+ * One violation, at the first engagement that points elsewhere (with how many do in all).
+ */
+export function checkUpdateCaller(message: TransactionsMessage, callerHsaId: string): RuleViolation[] {
+  const offending = message.transactions
+    .map(({ engagement }, i) => ({ engagement, transaction: i + 1 }))
+    .filter(({ engagement: e }) => e.logicalAddress !== callerHsaId || e.sourceSystem !== callerHsaId);
+  const first = offending[0];
+  if (first === undefined) return [];
+  const more = offending.length > 1 ? ` (${offending.length} engagements point elsewhere)` : '';
+  return [{
+    rule: OWN_ENGAGEMENTS_RULE,
+    transaction: first.transaction,
+    message: `the caller ${callerHsaId} (its client certificate's SERIALNUMBER) may report only its own engagements, with logicalAddress and sourceSystem ${callerHsaId}; this one has logicalAddress ${JSON.stringify(first.engagement.logicalAddress)} and sourceSystem ${JSON.stringify(first.engagement.sourceSystem)}${more}`,
+  }];
+}
+
 function checkCount(message: TransactionsMessage): RuleViolation[] {
   return message.transactions.length > MAX_TRANSACTIONS
     ? [{ rule: 'Max number of records', message: `Update MUST NOT have more than ${MAX_TRANSACTIONS} engagementTransaction elements; it has ${message.transactions.length}` }]

@@ -19,24 +19,55 @@ export interface InternalHttpsOptions {
   readonly ca: readonly Buffer[];
 }
 
+/** How the engagement index treats its callers (see `EngagementIndexOptions` in src/engagement-index/routes.ts). */
+export interface InternalEngagementIndexOptions {
+  /**
+   * The HSA-ids (client certificate SERIALNUMBER) of the engagement index(es) allowed to send
+   * ProcessNotification over HTTPS: the national engagement index. Without it, ProcessNotification
+   * over HTTPS is refused. Not used over plain HTTP, where callers have no identity.
+   */
+  readonly notifiers?: readonly string[];
+}
+
 /**
  * The platform side of the service, on its own listener: the engagement index that producers
  * report to. It says where a person has received care, so it is never on the public port. In
  * production (`https` given) it requires a client certificate, as the national platform keeps
- * its index behind mutual TLS; in the demo it is plain HTTP on loopback.
+ * its index behind mutual TLS; in the demo it is plain HTTP on loopback. Over HTTPS the caller is
+ * the HSA-id in its certificate: a producer may Update only its own engagements (logicalAddress
+ * and sourceSystem its HSA-id), ProcessNotification is taken only from `engagementIndex.notifiers`,
+ * and FindContent from any certified caller.
  */
 export async function buildInternalApp(deps: {
   readonly database: Database;
   readonly logger: Logger;
   readonly https?: InternalHttpsOptions;
+  readonly engagementIndex?: InternalEngagementIndexOptions;
 }): Promise<FastifyInstance> {
+  const notifiers = checkNotifiers(deps.engagementIndex?.notifiers);
   const options = { loggerInstance: deps.logger as unknown as FastifyBaseLogger, bodyLimit: 2 * 1024 * 1024 };
   // Fastify types an HTTPS instance apart; callers only listen, inject and close, the same for both.
   const app = (deps.https === undefined ? Fastify(options) : Fastify({ ...options, https: httpsServerOptions(deps.https) })) as unknown as FastifyInstance;
   app.get('/health', async () => ({ status: 'ok' }));
   // The engagement index speaks SOAP with its own parser and fault handling, kept inside it.
-  await app.register(registerEngagementIndex, { db: deps.database.db });
+  await app.register(registerEngagementIndex, {
+    db: deps.database.db,
+    requireClientCertificate: deps.https !== undefined,
+    ...(notifiers !== undefined ? { notifiers } : {}),
+  });
   return app;
+}
+
+/** Each notifier is one HSA-id as a certificate carries it: not empty, no white space (trimmed). */
+function checkNotifiers(notifiers: readonly string[] | undefined): string[] | undefined {
+  if (notifiers === undefined) return undefined;
+  return notifiers.map((raw, i) => {
+    const id = typeof raw === 'string' ? raw.trim() : '';
+    if (id === '' || /\s/.test(id)) {
+      throw new JournalenError('CONFIG_INVALID', `ENGAGEMENT_INDEX_NOTIFIERS: entry ${i + 1} must be an HSA-id (the notifying index's certificate SERIALNUMBER); it is ${JSON.stringify(raw)}`, { field: 'ENGAGEMENT_INDEX_NOTIFIERS' });
+    }
+    return id;
+  });
 }
 
 function httpsServerOptions(tls: InternalHttpsOptions) {
