@@ -89,7 +89,10 @@ async function start(): Promise<void> {
 
     // The engagement index's listener: producers (or the national index's ProcessNotification) report here.
     const internalTls = internalHttps(config, tls);
-    const internal = opened('internal http', await buildInternalApp({ database, logger, ...internalTls }));
+    const internal = opened(
+      'internal http',
+      await buildInternalApp({ database, logger, ...internalTls, engagementIndex: { notifiers: config.engagementIndexNotifiers } }),
+    );
     await internal.listen({ port: config.internalPort, host: '127.0.0.1' });
     const internalUrl = `${internalTls.https ? 'https' : 'http'}://127.0.0.1:${(internal.server.address() as AddressInfo).port}`;
 

@@ -21,7 +21,7 @@ describe('configuration', () => {
       sessionIdleMinutes: 15, sessionAbsoluteHours: 8, aggregationMode: 'direct', platformUrl: undefined,
       mode: 'demo', platformPathTemplate: '/vp/{domain}/{contract}/{major}/rivtabp21', consumerHsaId: 'SE5565594230-BDK',
       logicalAddresses: { aggregator: '5565594230', personRegister: undefined, hsaDirectory: undefined, engagementIndex: undefined },
-      engagementIndex: 'own', tls: undefined, internalTls: {},
+      engagementIndex: 'own', engagementIndexNotifiers: [], tls: undefined, internalTls: {},
       timeouts: { sourceMs: 27_000, deadlineMs: 28_000, platformCallMs: 30_000, displayMs: 5_000, nationalServiceMs: 10_000 },
     });
   });
@@ -74,11 +74,12 @@ describe('configuration', () => {
     expect(loadConfig({
       PLATFORM_PATH_TEMPLATE: '/{contract}/{major}', CONSUMER_HSA_ID: 'SE2321000016-JRNL', AGGREGATOR_LOGICAL_ADDRESS: '5565594230',
       PERSON_REGISTER_LOGICAL_ADDRESS: '5565594230', HSA_LOGICAL_ADDRESS: 'SE2321000016-HSA1', ENGAGEMENT_INDEX_LOGICAL_ADDRESS: '5565594230',
-      ENGAGEMENT_INDEX: 'own', TLS_PFX_FILE: '/run/secrets/journalen.p12', TLS_PFX_PASSPHRASE: 'pw', TLS_CA_FILE: '/etc/ssl/siths.pem',
+      ENGAGEMENT_INDEX: 'own', ENGAGEMENT_INDEX_NOTIFIERS: '5565594230, SE2321000016-EI01', TLS_PFX_FILE: '/run/secrets/journalen.p12', TLS_PFX_PASSPHRASE: 'pw', TLS_CA_FILE: '/etc/ssl/siths.pem',
       SOURCE_TIMEOUT_MS: '20000', AGGREGATION_DEADLINE_MS: '25000', DISPLAY_DEADLINE_MS: '4000',
     })).toMatchObject({
       platformPathTemplate: '/{contract}/{major}', consumerHsaId: 'SE2321000016-JRNL',
       logicalAddresses: { aggregator: '5565594230', personRegister: '5565594230', hsaDirectory: 'SE2321000016-HSA1', engagementIndex: '5565594230' },
+      engagementIndexNotifiers: ['5565594230', 'SE2321000016-EI01'],
       tls: { pfxFile: '/run/secrets/journalen.p12', passphrase: 'pw', caFile: '/etc/ssl/siths.pem' },
       timeouts: { sourceMs: 20_000, deadlineMs: 25_000, displayMs: 4_000 },
     });
@@ -89,6 +90,7 @@ describe('configuration', () => {
     [{ PLATFORM_PATH_TEMPLATE: '/vp/{service}/{major}' }, /^PLATFORM_PATH_TEMPLATE must be/],
     [{ CONSUMER_HSA_ID: 'journalen' }, /^CONSUMER_HSA_ID must be an HSA-id/],
     [{ HSA_LOGICAL_ADDRESS: '12 34' }, /^HSA_LOGICAL_ADDRESS must be a logical address/],
+    [{ ENGAGEMENT_INDEX_NOTIFIERS: '5565594230,,x' }, /^ENGAGEMENT_INDEX_NOTIFIERS must be a comma-separated list/],
     [{ TLS_CERT_FILE: '/a.pem' }, /^TLS_CERT_FILE and TLS_KEY_FILE go together$/],
     [{ TLS_PFX_FILE: '/a.p12', TLS_CERT_FILE: '/a.pem', TLS_KEY_FILE: '/a.key' }, /^TLS_PFX_FILE and TLS_CERT_FILE\/TLS_KEY_FILE are two ways/],
     [{ SOURCE_TIMEOUT_MS: '30000', AGGREGATION_DEADLINE_MS: '20000' }, /^SOURCE_TIMEOUT_MS \(30000\) must not be longer/],

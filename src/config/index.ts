@@ -60,6 +60,8 @@ export interface Config {
   };
   /** Where "who holds information about P" comes from: our own index (kept by ProcessNotification/Update) or the national one (FindContent). */
   readonly engagementIndex: 'own' | 'national';
+  /** HSA-ids whose client certificates may send ProcessNotification to our index (the national engagement index). */
+  readonly engagementIndexNotifiers: readonly string[];
   /** The function certificate for mutual TLS on every outbound call, and the CA bundle to trust. */
   readonly tls: TlsFiles | undefined;
   /** The internal listener's server certificate (default: the function certificate) and the CA its clients must chain to. */
@@ -219,6 +221,14 @@ const VARIABLES = {
   HSA_LOGICAL_ADDRESS: logicalAddress,
   ENGAGEMENT_INDEX_LOGICAL_ADDRESS: logicalAddress,
   ENGAGEMENT_INDEX: oneOf(['own', 'national'] as const, 'own'),
+  ENGAGEMENT_INDEX_NOTIFIERS: {
+    allowed: 'a comma-separated list of HSA-ids or organisation numbers (the national engagement index\'s certificate)',
+    fallback: [] as readonly string[],
+    parse: (raw: string) => {
+      const ids = raw.split(',').map((id) => id.trim());
+      return ids.every((id) => logicalAddress.parse(id) !== undefined) ? ids : undefined;
+    },
+  } as Variable<readonly string[]>,
   TLS_CERT_FILE: file,
   TLS_KEY_FILE: file,
   TLS_PFX_FILE: file,
@@ -293,6 +303,7 @@ export function loadConfig(env: Env = process.env): Config {
       engagementIndex: r('ENGAGEMENT_INDEX_LOGICAL_ADDRESS', VARIABLES.ENGAGEMENT_INDEX_LOGICAL_ADDRESS),
     },
     engagementIndex: r('ENGAGEMENT_INDEX', VARIABLES.ENGAGEMENT_INDEX),
+    engagementIndexNotifiers: r('ENGAGEMENT_INDEX_NOTIFIERS', VARIABLES.ENGAGEMENT_INDEX_NOTIFIERS),
     tls: tlsFiles(env, problems),
     internalTls: {
       ...optional('certFile', r('INTERNAL_TLS_CERT_FILE', VARIABLES.INTERNAL_TLS_CERT_FILE)),
