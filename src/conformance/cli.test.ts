@@ -2,8 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import Value from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, main } from '../cli/main.js';
-import { createPopulation, TOLVAN } from '../simulators/population.js';
-import { startSimulators, type RunningSimulators } from '../simulators/server.js';
+import { createPopulation, startSimulators, TOLVAN, type RunningSimulators } from '../testing/conformance-patients.js';
 import { ConformanceReportSchema } from './report.js';
 
 /** `journalen verify-producer`, in the style of src/cli/main.test.ts: in process, exit codes and streams. */

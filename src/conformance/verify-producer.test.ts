@@ -2,8 +2,7 @@ import Value from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Transport } from '../aggregation/source-call.js';
 import { isJournalenError } from '../errors/index.js';
-import { createPopulation, TOLVAN } from '../simulators/population.js';
-import { startSimulators, type RunningSimulators, type SimulatorFault } from '../simulators/server.js';
+import { createPopulation, startSimulators, TOLVAN, type RunningSimulators, type SimulatorFault } from '../testing/conformance-patients.js';
 import { simulatorTestPatients } from '../testing/conformance-patients.js';
 import { RIVTA_DIR } from '../testing/rivta.js';
 import {

@@ -33,3 +33,7 @@ export function simulatorTestPatients(population: Population, now: Date, candida
   }
   return chosen;
 }
+
+/** What the conformance suite's own tests use of the simulators, through src/testing (only it, src/demo and main.ts import src/simulators). */
+export { createPopulation, TOLVAN } from '../simulators/population.js';
+export { startSimulators, type RunningSimulators, type SimulatorFault } from '../simulators/server.js';
