@@ -1,14 +1,19 @@
 import { parseArgs } from 'node:util';
 import {
-  createClientTlsTransport,
+  createRivTransport,
   DEFAULT_TEST_PATIENTS,
+  loadTlsMaterial,
   PLATFORM_PATH_TEMPLATE,
   renderReportHtml,
   SIMULATOR_PATH_TEMPLATE,
+  templateProblem,
   verifyProducer,
-  type ClientTlsFiles,
+  type TlsFileSettings,
+  type TlsMaterial,
+  type TlsSettingNames,
 } from '../conformance/index.js';
 import { CONTRACT_NAMES, type ContractName } from '../contracts/types.js';
+import { isJournalenError, JournalenError } from '../errors/index.js';
 import { EXIT, type CliIo } from './main.js';
 
 /**
@@ -47,6 +52,22 @@ any fails or could not be run, 2 for a wrong command line.
 
 class VerifyUsageError extends Error {}
 
+/** The options the TLS files came from, named in loadTlsMaterial's messages. */
+const TLS_OPTION_NAMES: TlsSettingNames = { certFile: '--cert', keyFile: '--key', pfxFile: '--pfx', passphrase: '--passphrase', caFile: '--ca' };
+
+/**
+ * The client certificate and CA, read and checked before any call (a wrong file is one clear
+ * line, not an OpenSSL message per check). A file that cannot be used is wrong input (exit 1).
+ */
+function clientTls(files: TlsFileSettings): TlsMaterial {
+  try {
+    return loadTlsMaterial(files, { names: TLS_OPTION_NAMES });
+  } catch (error) {
+    if (isJournalenError(error, 'CONFIG_INVALID')) throw new JournalenError('INPUT_INVALID', error.message, error.details);
+    throw error;
+  }
+}
+
 const options = {
   endpoint: { type: 'string' },
   'logical-address': { type: 'string' },
@@ -82,18 +103,24 @@ export async function runVerifyProducer(args: string[], io: CliIo): Promise<numb
     io.stdout.write(VERIFY_PRODUCER_USAGE);
     return EXIT.ok;
   }
-  const { values, contracts, timeoutMs, tls } = parsed;
-  const pathTemplate = values['path-template'] === 'simulator' ? SIMULATOR_PATH_TEMPLATE : values['path-template'];
-  const report = await verifyProducer({
-    endpoint: values.endpoint!,
-    logicalAddress: values['logical-address']!,
-    ...(pathTemplate !== undefined ? { pathTemplate } : {}),
-    ...(contracts.length > 0 ? { contracts: contracts as ContractName[] } : {}),
-    // Written as people write them (19121212-1212); the producer gets the 12 characters.
-    ...(values.patient !== undefined ? { testPatients: values.patient.map((p) => p.replace(/[-+]/, '')) } : {}),
-    ...(timeoutMs !== undefined ? { timeoutMs, maxResponseMs: Math.min(timeoutMs, 27_000) } : {}),
-    ...(tls !== undefined ? { transport: createClientTlsTransport(tls) } : {}),
-  });
+  const { values, contracts, timeoutMs, tls, pathTemplate } = parsed;
+  // Without TLS options the global fetch is enough (http, or https with Node's default roots).
+  const transport = tls === undefined ? undefined : createRivTransport({ tls: clientTls(tls) });
+  let report;
+  try {
+    report = await verifyProducer({
+      endpoint: values.endpoint!,
+      logicalAddress: values['logical-address']!,
+      ...(pathTemplate !== undefined ? { pathTemplate } : {}),
+      ...(contracts.length > 0 ? { contracts: contracts as ContractName[] } : {}),
+      // Written as people write them (19121212-1212); the producer gets the 12 characters.
+      ...(values.patient !== undefined ? { testPatients: values.patient.map((p) => p.replace(/[-+]/, '')) } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs, maxResponseMs: Math.min(timeoutMs, 27_000) } : {}),
+      ...(transport !== undefined ? { transport } : {}),
+    });
+  } finally {
+    await transport?.close();
+  }
   io.stdout.write(values.format === 'html' ? renderReportHtml(report, values.lang as 'sv' | 'en') : `${JSON.stringify(report, null, 2)}\n`);
   if (report.ok) return EXIT.ok;
   const named = (status: 'fail' | 'skipped') =>
@@ -128,14 +155,17 @@ function parseUsage(args: string[]) {
   if (values.pfx !== undefined && (values.cert !== undefined || values.key !== undefined)) throw new VerifyUsageError('give either --pfx or --cert with --key, not both');
   if ((values.cert === undefined) !== (values.key === undefined)) throw new VerifyUsageError('--cert and --key go together');
   if (tlsGiven && new URL(values.endpoint).protocol !== 'https:') throw new VerifyUsageError('a client certificate (--cert, --pfx, --ca) needs an https --endpoint');
-  const tls: ClientTlsFiles | undefined = tlsGiven
+  const tls: TlsFileSettings | undefined = tlsGiven
     ? {
-        ...(values.cert !== undefined ? { cert: values.cert } : {}),
-        ...(values.key !== undefined ? { key: values.key } : {}),
-        ...(values.pfx !== undefined ? { pfx: values.pfx } : {}),
+        ...(values.cert !== undefined ? { certFile: values.cert } : {}),
+        ...(values.key !== undefined ? { keyFile: values.key } : {}),
+        ...(values.pfx !== undefined ? { pfxFile: values.pfx } : {}),
         ...(values.passphrase !== undefined ? { passphrase: values.passphrase } : {}),
-        ...(values.ca !== undefined ? { ca: values.ca } : {}),
+        ...(values.ca !== undefined ? { caFile: values.ca } : {}),
       }
     : undefined;
-  return { values, contracts, timeoutMs, tls };
+  const pathTemplate = values['path-template'] === 'simulator' ? SIMULATOR_PATH_TEMPLATE : values['path-template'];
+  const wrongTemplate = pathTemplate === undefined ? undefined : templateProblem(pathTemplate);
+  if (wrongTemplate !== undefined) throw new VerifyUsageError(`--path-template ${JSON.stringify(pathTemplate)} ${wrongTemplate}`);
+  return { values, contracts, timeoutMs, tls, pathTemplate };
 }

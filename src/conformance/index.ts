@@ -1,7 +1,9 @@
-export { verifyProducer, DEFAULT_UNKNOWN_PATIENT, type VerifyProducerOptions } from './verify-producer.js';
+export { verifyProducer, checkPathTemplate, DEFAULT_UNKNOWN_PATIENT, type VerifyProducerOptions } from './verify-producer.js';
 export { DEFAULT_TEST_PATIENTS, DEFAULT_OTHER_ID_KINDS, ALL_TEST_PERSONS, type TestPerson } from './test-persons.js';
-export { PLATFORM_PATH_TEMPLATE, SIMULATOR_PATH_TEMPLATE, contractUrl, checkPathTemplate } from './addresses.js';
-export { createClientTlsTransport, type ClientTlsFiles } from './tls-transport.js';
+// The shared transport modules, re-exported for the suite's callers (the CLI, onboarding).
+export { PLATFORM_PATH_TEMPLATE, SIMULATOR_PATH_TEMPLATE, contractUrl, templateProblem } from '../transport/addresses.js';
+export { createRivTransport, type RivTransport } from '../transport/riv-transport.js';
+export { loadTlsMaterial, type TlsFileSettings, type TlsMaterial, type TlsSettingNames } from '../transport/tls-material.js';
 export { PERIOD_FIELDS, periodFieldsFor } from './period-fields.js';
 export { renderReportHtml, type ReportLang } from './html.js';
 export {

@@ -139,7 +139,7 @@ describe('journalen verify-producer', () => {
     const half = await cli(['verify-producer', '--endpoint', 'https://127.0.0.1:1', '--logical-address', 'X', '--cert', 'a.pem']);
     expect(half.stderr).toMatch(/--cert and --key go together/);
     const template = await cli(['verify-producer', '--endpoint', 'https://127.0.0.1:1', '--logical-address', 'X', '--path-template', 'vp/{x}']);
-    expect(template.code).toBe(EXIT.input);
-    expect(template.stderr).toMatch(/pathTemplate: must be a path starting with \//);
+    expect(template.code).toBe(EXIT.usage);
+    expect(template.stderr).toMatch(/--path-template "vp\/\{x\}" must start with \//);
   });
 });

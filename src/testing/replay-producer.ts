@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ALL_TEST_PERSONS } from '../conformance/test-persons.js';
@@ -53,6 +54,8 @@ export interface ReplayOptions {
   readonly logicalAddress?: string;
   /** When set, every request is answered with an empty response of the contract (an always-empty producer). */
   readonly empty?: boolean;
+  /** Serve over HTTPS with these options (e.g. `requestCert` and `rejectUnauthorized` for a producer requiring mutual TLS). */
+  readonly https?: HttpsServerOptions;
 }
 
 const PATIENT = '@@REPLAY-PATIENT@@';
@@ -301,7 +304,7 @@ export async function startReplayProducer(options: ReplayOptions): Promise<Repla
     const loaded = loadReplayContract(options.rivtaDir, c, logicalAddress);
     if (loaded && loaded.items.length > 0) contracts.set(`${c.contract}/${c.major}`, loaded);
   }
-  const server: Server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -323,13 +326,18 @@ export async function startReplayProducer(options: ReplayOptions): Promise<Repla
       const items = options.empty ? [] : replayAnswer(replay, query, logicalAddress);
       send(200, fill(`<?xml version="1.0" encoding="UTF-8"?>${replay.head.replace(/^<\?xml[^>]*>/, '')}${items.map((i) => i.xml).join('')}${replay.tail}`, query.patientId, query.patientType));
     });
-  });
+  };
+  const server: Server = options.https === undefined ? createServer(handler) : createHttpsServer(options.https, handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: `${options.https === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     logicalAddress,
     contracts,
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeIdleConnections(); // a client's keep-alive connections would hold close() open
+      }),
   };
 }
