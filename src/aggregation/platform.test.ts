@@ -7,14 +7,14 @@ import type { ContractVersion } from '../contracts/types.js';
 import type { RecordItem } from '../domain/record.js';
 import { JOURNALEN_HSA_ID } from '../engagement-index/engagement.js';
 import { createLogger } from '../operations/logger.js';
-import { grant } from '../routing/store.js';
+import { grant, upsertRoute } from '../routing/store.js';
 import { startAggregatingPlatform, writeProcessingStatus, type AggregatingPlatformOptions, type ProcessingStatusRecord, type RunningPlatform } from '../simulators/platform.js';
 import { createPopulation, TOLVAN } from '../simulators/population.js';
-import type { SimulatorFault } from '../simulators/server.js';
+import { startSimulators, type SimulatorFault } from '../simulators/server.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { SAMPLES_DIR } from '../testing/rivta.js';
 import { startWorld, type World } from '../testing/world.js';
-import { aggregateRecord, type AggregatedRecord, type SourceStatus } from './fetch-record.js';
+import { aggregateRecord, type AggregatedRecord, type AggregationLimits, type SourceStatus } from './fetch-record.js';
 import { aggregateViaPlatform, NATIONAL_AGGREGATOR_LOGICAL_ADDRESS, type PlatformDeps } from './platform.js';
 import type { Transport } from './source-call.js';
 
@@ -45,9 +45,9 @@ function capture() {
 describeEachDatabase('aggregation (platform mode)', (getDb) => {
   let world: World;
   const platforms: RunningPlatform[] = [];
-  // A high failure threshold: faults set in one test must not open a circuit for the next.
+  // Short waits: VP's retry after a refused connection would otherwise cost 2 s per source.
   const startPlatform = async (options: Omit<AggregatingPlatformOptions, 'db'> = {}) => {
-    const started = await startAggregatingPlatform({ db: getDb().db, ...options, limits: { failureThreshold: 10_000, ...options.limits } });
+    const started = await startAggregatingPlatform({ db: getDb().db, ...options, timeouts: { producerRetryDelayMs: 20, ...options.timeouts } });
     platforms.push(started);
     return started;
   };
@@ -73,8 +73,15 @@ describeEachDatabase('aggregation (platform mode)', (getDb) => {
     await world?.close();
   });
 
-  const deps = (extra: Partial<PlatformDeps> = {}): PlatformDeps => ({ platformUrl: (c) => fx.platform.endpointFor(c), describeSource: fx.describeSource, ...extra });
-  const direct = (patientId: string) => aggregateRecord({ db: getDb().db, describeSource: fx.describeSource }, query(patientId));
+  // Small limits keep the suite fast; DEFAULT_PLATFORM_LIMITS are the platform's 30 s.
+  const deps = (extra: Partial<PlatformDeps> = {}): PlatformDeps => ({
+    platformUrl: (c) => fx.platform.endpointFor(c),
+    describeSource: fx.describeSource,
+    ...extra,
+    limits: { perCallTimeoutMs: 6000, deadlineMs: 8000, ...extra.limits },
+  });
+  const direct = (patientId: string, limits: Partial<AggregationLimits> = {}, infoTypes?: RecordItem['infoType'][]) =>
+    aggregateRecord({ db: getDb().db, describeSource: fx.describeSource, limits }, query(patientId, infoTypes));
   const cosmic = () => fx.simulators.system('cosmic');
   const others = (sources: readonly SourceStatus[]) => sources.filter((s) => s.logicalAddress !== cosmic().logicalAddress);
   const withFault = async <T>(fault: SimulatorFault, run: () => Promise<T>): Promise<T> => {
@@ -85,13 +92,15 @@ describeEachDatabase('aggregation (platform mode)', (getDb) => {
       await fx.simulators.setFault('cosmic', null);
     }
   };
-  /** A transport that keeps each raw platform answer, by contract. */
+  /** A transport that keeps the first raw platform answer of each contract. */
   const recording = () => {
     const answers = new Map<string, string>();
     const transport: Transport = async (url, init) => {
       const response = await fetch(url, init);
       const xml = await response.text();
-      answers.set(new URL(url).pathname, xml);
+      // The first answer per contract: the aggregated one (follow-up pages come after it).
+      const key = parseContractResponse(xml).contract ?? new URL(url).pathname;
+      if (!answers.has(key)) answers.set(key, xml);
       return new Response(xml, { status: response.status, headers: response.headers });
     };
     return { answers, transport };
@@ -118,23 +127,25 @@ describeEachDatabase('aggregation (platform mode)', (getDb) => {
     const { answers, transport } = recording();
     const { sources } = await aggregateViaPlatform(deps({ transport }), query(TOLVAN));
     expect(answers.size).toBe(9);
-    for (const [pathname, xml] of answers) {
+    for (const [contract, xml] of answers) {
       const parsed = parseContractResponse(xml);
-      const contract = parsed.contract!;
       const entries = parsed.processingStatus ?? [];
       const mine = sources.filter((s) => s.contract === contract);
-      expect(entries.map((e) => e.logicalAddress).sort(), pathname).toEqual(mine.map((s) => s.logicalAddress).sort());
-      for (const entry of entries) expect(entry).toMatchObject({ statusCode: 'DataFromSource', isResponseFromCache: false, isResponseInSynch: true });
+      expect(entries.length, contract).toBeGreaterThan(0);
+      expect(entries.map((e) => e.logicalAddress).sort(), contract).toEqual(mine.map((s) => s.logicalAddress).sort());
+      for (const entry of entries) expect(entry).toMatchObject({ statusCode: 'DataFromSource', isResponseFromCache: false, isResponseInSynch: true, lastSuccessfulSynch: expect.stringMatching(/^\d{14}$/) });
     }
   });
 
-  const FAULTS: [SimulatorFault, SourceStatus['status'], NonNullable<SourceStatus['problem']>][] = [
-    [{ kind: 'down' }, 'failed', 'connection'],
-    [{ kind: 'soapFault' }, 'failed', 'soapFault'],
-    [{ kind: 'malformedXml' }, 'failed', 'malformed'],
+  // What the real AGP writes for each (code: the SOAP fault's HTTP status, else 43000), and what we make of it.
+  const FAULTS: [SimulatorFault, SourceStatus['status'], NonNullable<SourceStatus['problem']>, string, RegExp][] = [
+    [{ kind: 'down' }, 'failed', 'connection', '500', /^VP009 /],
+    [{ kind: 'http500' }, 'failed', 'connection', '500', /^VP009 /],
+    [{ kind: 'soapFault' }, 'failed', 'soapFault', '500', /simulated/i],
+    [{ kind: 'malformedXml' }, 'failed', 'malformed', '43000', /^Unmarshalling Error/],
   ];
 
-  it.each(FAULTS)('a source with fault %o is %s (%s) with its name, and the six others answer', async (fault, status, problem) => {
+  it.each(FAULTS)('a source with fault %o is %s (%s) with its name, and the six others answer', async (fault, status, problem, code, text) => {
     const { answers, transport } = recording();
     const { lines, logger, expectNoIdentity } = capture();
     const { items, sources } = await withFault(fault, () => aggregateViaPlatform(deps({ transport, logger }), query(TOLVAN)));
@@ -146,18 +157,25 @@ describeEachDatabase('aggregation (platform mode)', (getDb) => {
     expect(items.some((i) => i.sourceSystemHsaId === cosmic().logicalAddress)).toBe(false);
     expect(items.length).toBeGreaterThan(0);
     // What the platform said about Cosmic.
-    const entry = parseContractResponse(answers.get('/GetDiagnosis/2')!).processingStatus!.find((e) => e.logicalAddress === cosmic().logicalAddress);
-    expect(entry).toMatchObject({ statusCode: 'NoDataSynchFailed', isResponseFromCache: false, isResponseInSynch: false, lastUnsuccessfulSynchError: { causingAgent: 'service_producer', code: problem } });
+    const entry = parseContractResponse(answers.get('GetDiagnosis')!).processingStatus!.find((e) => e.logicalAddress === cosmic().logicalAddress);
+    expect(entry).toMatchObject({ statusCode: 'NoDataSynchFailed', isResponseFromCache: false, isResponseInSynch: false, lastUnsuccessfulSynchError: { causingAgent: 'virtualization_platform', code } });
+    expect(entry!.lastUnsuccessfulSynchError!.text).toMatch(text);
+    // AGP leaves lastSuccessfulSynch out for a failure.
+    expect(entry!.lastSuccessfulSynch).toBeUndefined();
+    if (code === '500' && problem === 'connection') expect(failing.every((s) => s.vpCode === 'VP009')).toBe(true);
     expect(lines.some((l) => l.includes('source did not answer') && l.includes(cosmic().logicalAddress))).toBe(true);
     expectNoIdentity();
   });
 
   it('a source that times out at the platform is timedOut, named, while the rest answer', async () => {
     // Margins for a loaded CI machine: the healthy sources must answer within the per-source timeout.
-    const quick = await startPlatform({ limits: { perSourceTimeoutMs: 1200 } });
+    const quick = await startPlatform({ timeouts: { agpSourceMs: 1200 } });
     const started = performance.now();
-    const { sources } = await withFault({ kind: 'timeout' }, () => aggregateViaPlatform(deps({ platformUrl: (c) => quick.endpointFor(c) }), query(TOLVAN, ['diagnosis', 'note'])));
+    const { answers, transport } = recording();
+    const { sources } = await withFault({ kind: 'timeout' }, () => aggregateViaPlatform(deps({ transport, platformUrl: (c) => quick.endpointFor(c) }), query(TOLVAN, ['diagnosis', 'note'])));
     expect(performance.now() - started).toBeLessThan(3500);
+    const entry = parseContractResponse(answers.get('GetDiagnosis')!).processingStatus!.find((e) => e.logicalAddress === cosmic().logicalAddress);
+    expect(entry).toMatchObject({ statusCode: 'NoDataSynchFailed', lastUnsuccessfulSynchError: { causingAgent: 'virtualization_platform', code: '504' } });
     expect(of(sources, cosmic().logicalAddress)).toEqual([
       expect.objectContaining({ contract: 'GetCareDocumentation', status: 'timedOut', problem: 'timeout', systemName: 'Cosmic' }),
       expect.objectContaining({ contract: 'GetDiagnosis', status: 'timedOut', problem: 'timeout', systemName: 'Cosmic' }),
@@ -243,14 +261,70 @@ describeEachDatabase('aggregation (platform mode)', (getDb) => {
     expect(items.some((i) => i.infoType === 'alert')).toBe(false);
   });
 
-  it('reports sources the consumer may not call as notAuthorized (VP007 from the platform)', async () => {
+  it('a source still out when the platform\'s own fan-out ends is timedOut ("Unknown error", 43000)', async () => {
+    const hasty = await startPlatform({ timeouts: { agpSourceMs: 5000, aggregateMs: 800 } });
+    const { answers, transport } = recording();
+    const { sources } = await withFault({ kind: 'timeout' }, () => aggregateViaPlatform(deps({ transport, platformUrl: (c) => hasty.endpointFor(c) }), query(TOLVAN, ['diagnosis'])));
+    const entry = parseContractResponse(answers.get('GetDiagnosis')!).processingStatus!.find((e) => e.logicalAddress === cosmic().logicalAddress);
+    expect(entry).toMatchObject({ statusCode: 'NoDataSynchFailed', lastUnsuccessfulSynchError: { causingAgent: 'virtualization_platform', code: '43000', text: 'Unknown error' } });
+    expect(of(sources, cosmic().logicalAddress)).toEqual([expect.objectContaining({ status: 'timedOut', problem: 'timeout', systemName: 'Cosmic' })]);
+    expect(others(sources).every((s) => s.status === 'answered')).toBe(true);
+  });
+
+  it('leaves out, without a status, the sources the consumer may not call; VP007 when it may not call the aggregating service', async () => {
     const other = 'SE0000000099-PLATFORM';
-    await grant(getDb().db, { consumerHsaId: other, serviceContractNamespace: contractVersion('GetDiagnosis')!.responderNamespace, logicalAddress: cosmic().logicalAddress });
-    const { sources, items } = await aggregateViaPlatform(deps(), { patientId: TOLVAN, consumerHsaId: other, infoTypes: ['diagnosis'] });
-    expect(of(sources, cosmic().logicalAddress)).toEqual([expect.objectContaining({ status: 'answered' })]);
-    expect(others(sources).length).toBeGreaterThan(0);
-    expect(others(sources).every((s) => s.status === 'notAuthorized' && s.problem === 'notAuthorized')).toBe(true);
+    const diagnosis = contractVersion('GetDiagnosis')!.responderNamespace;
+    const ask = () => aggregateViaPlatform(deps(), { patientId: TOLVAN, consumerHsaId: other, infoTypes: ['diagnosis'] });
+    // Not even the aggregating service: VP refuses the call as a whole.
+    const refused = await ask();
+    expect(refused.items).toEqual([]);
+    expect(refused.sources).toEqual([expect.objectContaining({ logicalAddress: PLATFORM, contract: 'GetDiagnosis', status: 'notAuthorized', problem: 'notAuthorized', vpCode: 'VP007' })]);
+    // The aggregating service and Cosmic only: AGP drops the rest silently (TakCacheServiceImpl).
+    await grant(getDb().db, { consumerHsaId: other, serviceContractNamespace: diagnosis, logicalAddress: PLATFORM });
+    await grant(getDb().db, { consumerHsaId: other, serviceContractNamespace: diagnosis, logicalAddress: cosmic().logicalAddress });
+    const { sources, items } = await ask();
+    expect(sources).toEqual([expect.objectContaining({ logicalAddress: cosmic().logicalAddress, status: 'answered' })]);
+    expect(items.length).toBeGreaterThan(0);
     expect(items.every((i) => i.sourceSystemHsaId === cosmic().logicalAddress)).toBe(true);
+  });
+
+  it('fetches the further pages of a GetCareDocumentation 3 source from that system through the platform, without duplicates', async () => {
+    const db = getDb().db;
+    const notes3 = contractVersion('GetCareDocumentation', '3')!;
+    // A Cosmic answering two notes a page, routed for GetCareDocumentation 3 in place of the world's.
+    const paged = await startSimulators({ population: fx.population, systems: ['cosmic'], pageSize: 2 });
+    const address = cosmic().logicalAddress;
+    await upsertRoute(db, { logicalAddress: address, serviceContractNamespace: notes3.responderNamespace, endpointUrl: paged.system('cosmic').endpointFor(notes3) });
+    try {
+      const { answers, transport } = recording();
+      const calls: string[] = [];
+      const counting: Transport = async (url, init) => {
+        calls.push(/<(?:\w+:)?LogicalAddress[^>]*>([^<]*)</.exec(init.body)?.[1] ?? '?');
+        return transport(url, init);
+      };
+      const [viaPlatform, viaSources] = await Promise.all([
+        aggregateViaPlatform(deps({ transport: counting, limits: { maxPages: 100 } }), query(TOLVAN, ['note'])),
+        direct(TOLVAN, { maxPages: 100 }, ['note']),
+      ]);
+      const first = parseContractResponse(answers.get('GetCareDocumentation')!);
+      const cosmicNotes = viaSources.items.filter((i) => i.sourceSystemHsaId === address);
+      expect(cosmicNotes.length).toBeGreaterThan(4);
+      // The aggregated answer held Cosmic's first page and said there is more, naming Cosmic.
+      expect(first.items.filter((i) => i.sourceSystemHsaId === address).length).toBe(2);
+      expect(first.hasMore).toMatchObject({ logicalAddress: address });
+      // Then one call per further page, addressed to Cosmic itself.
+      expect(calls[0]).toBe(PLATFORM);
+      expect(calls.slice(1)).toEqual(Array.from({ length: Math.ceil(cosmicNotes.length / 2) - 1 }, () => address));
+      expect(keys(viaPlatform)).toEqual(keys(viaSources));
+      expect(new Set(keys(viaPlatform)).size).toBe(viaPlatform.items.length);
+      expect(of(viaPlatform.sources, address)).toEqual([expect.objectContaining({ status: 'answered', pages: Math.ceil(cosmicNotes.length / 2), itemCount: cosmicNotes.length })]);
+      // With fewer pages allowed, what came is kept and the source says older items may be missing.
+      const capped = await aggregateViaPlatform(deps({ limits: { maxPages: 2 } }), query(TOLVAN, ['note']));
+      expect(of(capped.sources, address)).toEqual([expect.objectContaining({ status: 'answered', problem: 'pageLimit', partial: true, pages: 2, itemCount: 4 })]);
+    } finally {
+      await upsertRoute(db, { logicalAddress: address, serviceContractNamespace: notes3.responderNamespace, endpointUrl: cosmic().endpointFor(notes3) });
+      await paged.close();
+    }
   });
 
   it('has nothing for someone no source holds anything about, and refuses a malformed query', async () => {
@@ -278,9 +352,10 @@ describe('reading a platform answer', () => {
     const { sources } = await run(answering(soapEnvelope(diagnosis.writeResponse([]), { header })));
     expect(sources.map((s) => [s.logicalAddress, s.status, s.problem])).toEqual([
       ['HSATEST2-CRS', 'notAuthorized', 'notAuthorized'],
-      ['SE2321000016-A2BF', 'failed', 'resultError'],
+      ['SE2321000016-A2BF', 'noRoute', 'noRoute'],
       ['TEST-HSAID-99', 'noRoute', 'noRoute'],
     ]);
+    expect(sources.map((s) => s.vpCode)).toEqual(['VP007', 'VP006', 'VP004']);
     expect(sources[1]!.reason).toMatch(/^VP006 More than one/);
   });
 
@@ -330,7 +405,8 @@ describe('reading a platform answer', () => {
 
   it('turns every failure of the call itself into the contract\'s status', async () => {
     const cases: [Transport, string][] = [
-      [answering(soapFault('soapenv:Server', 'VP009 boom for 19121212-1212'), 500), 'soapFault'],
+      [answering(soapFault('soapenv:Server', 'VP009 [NTjP] boom for 19121212-1212'), 500), 'connection'],
+      [answering(soapFault('soapenv:Server', 'boom for 19121212-1212'), 500), 'soapFault'],
       [answering('<not xml', 200), 'malformed'],
       [answering('Bad Gateway', 502), 'httpStatus'],
       [answering(soapEnvelope(contractVersion('GetAlertInformation')!.writeResponse([]))), 'unexpectedContract'],

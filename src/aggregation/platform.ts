@@ -12,21 +12,33 @@
  *      that source is reported failed (`wrongPatient`), as in direct mode.
  *   4. Merged, de-duplicated and sorted exactly as direct mode does.
  *
- * A call that fails as a whole (no answer, timeout, SOAP Fault, bad XML, another contract) gives
- * one status for that contract, under the platform's own logical address. Nothing the platform
- * sends makes this throw; only bad input (INPUT_INVALID) does.
+ *   5. Paging is not the aggregating service's (NATIONAL-PLATFORM.md §4): when the answer says a
+ *      source has more (GetCareDocumentation 3 `hasMore`, one per source, its logicalAddress
+ *      naming the source), the remaining pages are asked of that source system directly, through
+ *      the same platform endpoint with LogicalAddress = sourceSystemHSAId = that system and the
+ *      continuation reference; duplicates are removed by record id.
  *
- * No cache here, on purpose: the platform has its own (and says so with DataFromCache…), and a
- * cache of ours would be a second place where items not approved for the patient could linger.
+ * What the real AGP writes for a failed source: causingAgent virtualization_platform and code =
+ * the HTTP status of the SOAP fault it got (500, with VP's code, e.g. VP007, in the text), 504
+ * for a receive timeout, 43000 otherwise ("Unknown error" when its own fan-out deadline fell);
+ * lastSuccessfulSynch left out. Those are mapped to our statuses (problemOf).
+ *
+ * A call that fails as a whole (no answer, timeout, SOAP Fault, bad XML, another contract) gives
+ * one status for that contract, under the platform's own logical address; a VP fault there (VP007:
+ * this consumer may not call the aggregating service) is read with the platform's fault codes.
+ * Nothing the platform sends makes this throw; only bad input (INPUT_INVALID) does.
+ *
+ * No cache here, on purpose: the platform may have its own (and says so with DataFromCache…), and
+ * a cache of ours would be a second place where items not approved for the patient could linger.
  * No circuit breaker or per-producer slots either: there is one producer, and its per-source
- * failures arrive as statuses, not as failed calls. Paging cannot go through an aggregating
- * service (TKB); an answer offering more pages is marked partial.
+ * failures arrive as statuses, not as failed calls.
  */
 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { readEnvelope } from '../contracts/soap.js';
 import type { ContractVersion, ProcessingStatusEntry } from '../contracts/types.js';
-import { rivTime } from '../contracts/xml.js';
+import { children, DEFAULT_LIMITS as DEFAULT_XML_LIMITS, rivTime, text } from '../contracts/xml.js';
 import type { RecordItem } from '../domain/record.js';
 import { keyFieldProblem } from '../engagement-index/engagement.js';
 import {
@@ -38,6 +50,7 @@ import {
   logUnanswered,
   logWrongPatient,
   merge,
+  platformFaultVerdict,
   silentLogger,
   startDeadline,
   stateOf,
@@ -47,7 +60,7 @@ import {
   type Settled,
 } from './common.js';
 import type { AggregatedRecord, RecordQuery, SourceDescription, SourceState, SourceStatus } from './fetch-record.js';
-import { callSource, checkPatient, producerText, type CallOutcome, type SourceProblem, type Transport } from './source-call.js';
+import { callSource, checkPatient, producerText, readLimited, type CallOutcome, type SourceProblem, type Transport } from './source-call.js';
 
 /**
  * Inera's organisation number, the logical address of the national aggregating services in the
@@ -57,18 +70,25 @@ import { callSource, checkPatient, producerText, type CallOutcome, type SourcePr
 export const NATIONAL_AGGREGATOR_LOGICAL_ADDRESS = '5565594230';
 
 export interface PlatformLimits {
-  /** One call to one aggregating service (ms); longer than the platform's own per-source timeout. Default 6000. */
+  /**
+   * One call to the aggregating service, and the follow-up pages of one source (ms). A little
+   * above the platform's own 27-29 s, so it can still answer with what it has. Default 30 000.
+   */
   readonly perCallTimeoutMs: number;
-  /** The whole request (ms). Default 8000, as direct mode. */
+  /** The whole request, follow-up pages included (ms). Default 40 000. */
   readonly deadlineMs: number;
   /** Largest answer read, per contract (bytes): it holds every source's items. Default 64 MiB. */
   readonly maxResponseBytes: number;
+  /** Pages read per source and contract, the aggregated answer's own included. Default 10. */
+  readonly maxPages: number;
 }
 
+/** The platform's values (NATIONAL-PLATFORM.md §3): AGP answers within 28 s; we wait 30 s for it. */
 export const DEFAULT_PLATFORM_LIMITS: PlatformLimits = {
-  perCallTimeoutMs: 6000,
-  deadlineMs: 8000,
+  perCallTimeoutMs: 30_000,
+  deadlineMs: 40_000,
   maxResponseBytes: 64 * 1024 * 1024,
+  maxPages: 10,
 };
 
 export interface PlatformDeps {
@@ -156,39 +176,156 @@ async function runContract(plan: PlatformPlan, context: Context): Promise<Settle
   }
   const { query, limits } = context;
   const url = plan.url;
+  // The raw answer is kept for its hasMore list (one per source; the contract parser reads the first).
+  let raw: Buffer | undefined;
+  const inner = context.deps.transport ?? defaultTransport;
+  const keeping: Transport = async (to, init) => {
+    const response = await inner(to, init);
+    raw = await readLimited(response, limits.maxResponseBytes);
+    const empty = response.status === 204 || response.status === 205 || response.status === 304;
+    return new Response(empty ? null : new Uint8Array(raw), { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
   const outcome = await withTimeout(context.deadline, limits.perCallTimeoutMs, (signal) =>
     callSource({
       url,
       logicalAddress: context.platform,
       contract: plan.contract,
-      // No sourceSystemHSAId: that would ask the platform not to aggregate.
+      // No sourceSystemHSAId: that would ask the platform for that one system only.
       request: { patientId: query.patientId, ...(query.period ? { period: query.period } : {}) },
       consumerHsaId: query.consumerHsaId,
       correlationId: context.correlationId,
-      transport: context.deps.transport ?? defaultTransport,
+      transport: keeping,
       signal,
       maxResponseBytes: limits.maxResponseBytes,
-      // Paging cannot go through an aggregating service: one page, and `partial` if it offers more.
+      // The aggregating service does not page; the sources' further pages are asked of them (below).
       maxPages: 1,
     }),
   );
   if (!outcome.ok) {
-    const failed = platformStatus(plan.contract, context, { status: stateOf(outcome.problem), problem: outcome.problem, reason: `national platform: ${outcome.reason}` });
+    const verdict = outcome.vp ? platformFaultVerdict(outcome.vp.code, outcome.vp.timeout) : undefined;
+    const failed = platformStatus(
+      plan.contract,
+      context,
+      verdict
+        ? { status: verdict.status, problem: verdict.problem, reason: `national platform: ${verdict.reason} (${outcome.reason})`, vpCode: outcome.vp!.code }
+        : { status: stateOf(outcome.problem), problem: outcome.problem, reason: `national platform: ${outcome.reason}` },
+    );
     logUnanswered(context.logger, failed.status);
     return [failed];
   }
-  return readAnswer(plan.contract, outcome, context);
+  const offers = outcome.partial && raw !== undefined ? hasMoreOf(raw, limits.maxResponseBytes) : [];
+  const paging = await followPages(plan.contract, url, offers, outcome, context);
+  return readAnswer(plan.contract, outcome, context, paging);
+}
+
+// ---- Paging --------------------------------------------------------------------------------------
+
+interface MoreOffer {
+  readonly logicalAddress?: string;
+  readonly reference: string;
+}
+
+/** What the follow-up pages of one source brought. */
+interface Followed {
+  readonly items: readonly RecordItem[];
+  /** Pages read after the aggregated answer's. */
+  readonly pages: number;
+  /** More were on offer than maxPages allowed, or a follow-up failed: older items may be missing. */
+  readonly partial: boolean;
+  readonly invalidItems: number;
+  /** Why the pages stopped early, in words. */
+  readonly failure?: string;
+}
+
+interface Paging {
+  readonly bySource: ReadonlyMap<string, Followed>;
+  /** hasMore entries that named no usable source: the platform's line says so. */
+  readonly unusable: number;
+}
+
+/** Every hasMore of an aggregated answer (HasMoreType is 0..*). Nothing here throws. */
+function hasMoreOf(raw: Buffer, maxBytes: number): MoreOffer[] {
+  try {
+    const envelope = readEnvelope(raw, { maxBytes, maxDepth: DEFAULT_XML_LIMITS.maxDepth });
+    if (envelope.kind !== 'body') return [];
+    return children(envelope.element, 'hasMore').flatMap((entry): MoreOffer[] => {
+      const reference = text(entry, 'reference');
+      const address = text(entry, 'logicalAddress')?.trim();
+      if (reference === undefined) return [];
+      return [{ reference, ...(address !== undefined && address !== '' ? { logicalAddress: address } : {}) }];
+    });
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The remaining pages of each source that has more, asked of that source system through the
+ * platform (LogicalAddress = sourceSystemHSAId = the system, the continuation reference), all at
+ * once, each chain under the per-call timeout and the request's deadline.
+ */
+async function followPages(contract: ContractVersion, url: string, offers: readonly MoreOffer[], outcome: Extract<CallOutcome, { ok: true }>, context: Context): Promise<Paging> {
+  const answered = (outcome.processingStatus ?? []).filter((e) => e.statusCode.trim() === 'DataFromSource').map((e) => e.logicalAddress.trim());
+  const chains = new Map<string, string>();
+  let unusable = 0;
+  for (const offer of offers) {
+    // Without a logicalAddress the offer can only be the one source that answered.
+    const address = offer.logicalAddress ?? (answered.length === 1 ? answered[0] : undefined);
+    if (address === undefined || address === context.platform || keyFieldProblem('logicalAddress', address) !== undefined || chains.has(address)) {
+      unusable++;
+      continue;
+    }
+    chains.set(address, offer.reference);
+  }
+  const { query, limits } = context;
+  const entries = [...chains];
+  const results = await Promise.all(
+    entries.map(async ([address, reference]): Promise<Followed> => {
+      if (limits.maxPages <= 1) return { items: [], pages: 0, partial: true, invalidItems: 0, failure: `only ${limits.maxPages} page is read per source` };
+      const next = await withTimeout(context.deadline, limits.perCallTimeoutMs, (signal) =>
+        callSource({
+          url,
+          logicalAddress: address,
+          contract,
+          request: { patientId: query.patientId, ...(query.period ? { period: query.period } : {}), sourceSystemHsaId: address, continuation: reference },
+          consumerHsaId: query.consumerHsaId,
+          correlationId: context.correlationId,
+          transport: context.deps.transport ?? defaultTransport,
+          signal,
+          maxResponseBytes: limits.maxResponseBytes,
+          maxPages: limits.maxPages - 1,
+        }),
+      );
+      if (next.ok) return { items: next.items, pages: next.pages, partial: next.partial, invalidItems: next.invalidItems };
+      const verdict = next.vp ? platformFaultVerdict(next.vp.code, next.vp.timeout) : undefined;
+      context.logger.warn({ logicalAddress: address, contract: contract.contract, version: contract.major, problem: verdict?.problem ?? next.problem, vpCode: next.vp?.code }, 'national platform: further pages of a source could not be fetched');
+      return { items: [], pages: 0, partial: true, invalidItems: 0, failure: verdict?.reason ?? next.reason };
+    }),
+  );
+  return { bySource: new Map(entries.map(([address], i) => [address, results[i]!])), unusable };
+}
+
+/** Items of one source with duplicates (same record id, e.g. across pages) removed, the latest kept. */
+function distinct(items: readonly RecordItem[]): RecordItem[] {
+  const byId = new Map<string, RecordItem>();
+  for (const item of items) {
+    const key = `${item.infoType}\u001f${item.id}`;
+    const seen = byId.get(key);
+    if (!seen || item.time.getTime() >= seen.time.getTime()) byId.set(key, item);
+  }
+  return [...byId.values()];
 }
 
 // ---- One answer ----------------------------------------------------------------------------------
 
-type Verdict = Pick<SourceStatus, 'status' | 'problem' | 'reason' | 'cacheAgeMs'>;
+type Verdict = Pick<SourceStatus, 'status' | 'problem' | 'reason' | 'cacheAgeMs' | 'vpCode'>;
 
-function readAnswer(contract: ContractVersion, outcome: Extract<CallOutcome, { ok: true }>, context: Context): Settled[] {
+function readAnswer(contract: ContractVersion, outcome: Extract<CallOutcome, { ok: true }>, context: Context, paging: Paging): Settled[] {
   const { platform, logger } = context;
   const entries = statusEntries(outcome.processingStatus ?? [], context, contract);
   const bySource = new Map<string, RecordItem[]>();
-  for (const item of outcome.items) {
+  const followed = [...paging.bySource].flatMap(([, f]) => f.items);
+  for (const item of [...outcome.items, ...followed]) {
     // An item that does not say where it is from stays with the platform that sent it.
     const source = item.sourceSystemHsaId !== undefined && keyFieldProblem('logicalAddress', item.sourceSystemHsaId) === undefined ? item.sourceSystemHsaId : platform;
     const list = bySource.get(source);
@@ -201,7 +338,9 @@ function readAnswer(contract: ContractVersion, outcome: Extract<CallOutcome, { o
   if (outcome.processingStatus === undefined) {
     notes.push({ problem: 'producerMessage', reason: 'the national platform did not say which sources it asked (no ProcessingStatus); some may be missing' });
   }
-  if (outcome.partial) notes.push({ problem: 'pageLimit', reason: 'the national platform offered more pages, which only the source systems can give; older items may be missing' });
+  if (outcome.partial && paging.unusable > 0) {
+    notes.push({ problem: 'pageLimit', reason: `the national platform offered more pages without naming a source system it asked (${paging.unusable}); older items may be missing` });
+  }
   if (outcome.invalidItems > 0) notes.push({ problem: 'invalidItems', reason: `${outcome.invalidItems} item${outcome.invalidItems === 1 ? '' : 's'} could not be read` });
   if (outcome.producerMessage !== undefined) notes.push({ problem: 'producerMessage', reason: outcome.producerMessage });
 
@@ -214,13 +353,27 @@ function readAnswer(contract: ContractVersion, outcome: Extract<CallOutcome, { o
       : address === platform
         ? { status: 'answered', ...(notes[0] ? { problem: notes[0].problem, reason: notes.map((n) => n.reason).join('; ') } : {}) }
         : { status: 'answered', reason: 'the national platform sent items from this source without listing it in ProcessingStatus' };
-    const extra = address === platform ? { ...(outcome.partial ? { partial: true } : {}), ...(outcome.invalidItems > 0 ? { invalidItems: outcome.invalidItems } : {}) } : {};
-    const { kept, dropped } = checkPatient(bySource.get(address) ?? [], context.query.patientId, contract);
+    const pages = paging.bySource.get(address);
+    const extra =
+      address === platform
+        ? { ...(outcome.partial && paging.unusable > 0 ? { partial: true } : {}), ...(outcome.invalidItems > 0 ? { invalidItems: outcome.invalidItems } : {}) }
+        : pages
+          ? { pages: 1 + pages.pages, ...(pages.partial ? { partial: true } : {}), ...(pages.invalidItems > 0 ? { invalidItems: pages.invalidItems } : {}) }
+          : {};
+    const { kept, dropped } = checkPatient(distinct(bySource.get(address) ?? []), context.query.patientId, contract);
     if (dropped > 0) {
       logWrongPatient(logger, { logicalAddress: address, contract: contract.contract, version: contract.major, droppedItems: dropped, keptItems: kept.length });
       return sourceStatus(address, contract, context, { status: 'failed', problem: 'wrongPatient', reason: wrongPatientReason(dropped) }, kept, { droppedItems: dropped, ...extra });
     }
-    const settled = sourceStatus(address, contract, context, verdict, kept, extra);
+    const paged: Verdict =
+      pages?.partial && verdict.status === 'answered' && verdict.problem === undefined
+        ? {
+            ...verdict,
+            problem: 'pageLimit',
+            reason: pages.failure !== undefined ? `further pages could not be fetched (${pages.failure}); older items may be missing` : `only the newest ${1 + pages.pages} pages were fetched; older items may be missing`,
+          }
+        : verdict;
+    const settled = sourceStatus(address, contract, context, paged, kept, extra);
     if (settled.status.status !== 'answered' && settled.status.status !== 'answeredFromCache') logUnanswered(logger, settled.status);
     return settled;
   });
@@ -252,20 +405,39 @@ const SOURCE_PROBLEMS: Readonly<Record<SourceProblem, true>> = {
 
 type EntryProblem = SourceProblem | 'noRoute' | 'notAuthorized';
 
+interface EntryVerdict {
+  readonly problem: EntryProblem;
+  /** The state, when the problem alone does not say it (VP codes). */
+  readonly status?: SourceState;
+  readonly vpCode?: string;
+}
+
 /**
- * Why the platform got nothing (fresh) from a source. Our simulated platform writes our own
- * problem names as the code; the real one writes VP codes (VP004 no route, VP007 not authorized)
- * and exception texts. What we cannot tell apart is `resultError`: the platform's answer says
- * this source failed.
+ * Why the platform got nothing (fresh) from a source. The real AGP writes code = the HTTP status
+ * of the SOAP fault it got (500; VP's own faults carry VP004/VP007/VP009... first in the text),
+ * 504 for a receive timeout, 43000 for anything else ("Unknown error" when its fan-out deadline
+ * fell before the source answered). Older platforms wrote the VP code into the text only, and a
+ * platform may write our own problem names. What we cannot tell apart is `resultError`: the
+ * platform says this source failed.
  */
-function problemOf(error: ProcessingStatusEntry['lastUnsuccessfulSynchError']): EntryProblem {
+export function problemOf(error: ProcessingStatusEntry['lastUnsuccessfulSynchError']): EntryVerdict {
   const code = error?.code?.trim();
-  if (code === 'noRoute' || code === 'notAuthorized' || (code !== undefined && Object.hasOwn(SOURCE_PROBLEMS, code))) return code as EntryProblem;
-  const words = `${code ?? ''} ${error?.text ?? ''}`;
-  if (/\bVP004\b/.test(words)) return 'noRoute';
-  if (/\bVP007\b/.test(words)) return 'notAuthorized';
-  if (/time[ds]?[\s-]?out/i.test(words)) return 'timeout';
-  return 'resultError';
+  if (code === 'noRoute' || code === 'notAuthorized' || (code !== undefined && Object.hasOwn(SOURCE_PROBLEMS, code))) return { problem: code as EntryProblem };
+  const said = error?.text?.trim() ?? '';
+  const vpCode = /\b(VP\d{3})\b/.exec(`${code ?? ''} ${said}`)?.[1];
+  if (vpCode !== undefined) {
+    const verdict = platformFaultVerdict(vpCode, /time[ds]?[\s-]?out|ReadTimeoutException/i.test(said));
+    return { problem: verdict.problem, status: verdict.status, vpCode };
+  }
+  if (code === '504' || /time[ds]?[\s-]?out/i.test(said)) return { problem: 'timeout' };
+  // CXF's words for an answer it could not read.
+  if (/unmarshalling error/i.test(said)) return { problem: 'malformed' };
+  // AGP's aggregate.timeout: the source had not answered when the platform gave up waiting.
+  if (/^unknown error$/i.test(said)) return { problem: 'timeout' };
+  // A SOAP fault from the producer, passed on by VP (AGP writes its HTTP status).
+  if (code !== undefined && /^5\d\d$/.test(code)) return { problem: 'soapFault' };
+  if (code !== undefined && /^[1-4]\d\d$/.test(code)) return { problem: 'httpStatus' };
+  return { problem: 'resultError' };
 }
 
 function verdictOf(entry: ProcessingStatusEntry, context: Context): Verdict {
@@ -277,17 +449,19 @@ function verdictOf(entry: ProcessingStatusEntry, context: Context): Verdict {
     const stored = rivTime(entry.lastSuccessfulSynch?.trim());
     const age = stored ? { cacheAgeMs: Math.max(0, (context.deps.now?.() ?? new Date()).getTime() - stored.getTime()) } : {};
     if (code === 'DataFromCache' && entry.isResponseInSynch !== false) return { status: 'answeredFromCache', reason: 'the national platform answered from its cache', ...age };
+    const why = problemOf(error);
     return {
       status: 'answeredFromCache',
-      problem: problemOf(error),
+      problem: why.problem,
       reason: `the national platform answered from its cache (${producerText(code)}): ${said ?? 'the source could not be asked'}`,
       ...age,
+      ...(why.vpCode !== undefined ? { vpCode: why.vpCode } : {}),
     };
   }
   // NoDataSynchFailed, and any code we do not know: nothing fresh from this source.
-  const problem = problemOf(error);
-  const status: SourceState = problem === 'noRoute' || problem === 'notAuthorized' ? problem : stateOf(problem);
-  return { status, problem, reason: said ?? `the national platform reported ${producerText(code)} for this source` };
+  const why = problemOf(error);
+  const status: SourceState = why.status ?? (why.problem === 'noRoute' || why.problem === 'notAuthorized' ? why.problem : stateOf(why.problem));
+  return { status, problem: why.problem, reason: said ?? `the national platform reported ${producerText(code)} for this source`, ...(why.vpCode !== undefined ? { vpCode: why.vpCode } : {}) };
 }
 
 // ---- Statuses ------------------------------------------------------------------------------------
@@ -298,7 +472,7 @@ function sourceStatus(
   context: Context,
   verdict: Verdict,
   items: readonly RecordItem[],
-  extra: Pick<SourceStatus, 'droppedItems' | 'partial' | 'invalidItems'> = {},
+  extra: Pick<SourceStatus, 'droppedItems' | 'partial' | 'invalidItems' | 'pages'> = {},
 ): Settled {
   const description = context.deps.describeSource?.(address);
   return {

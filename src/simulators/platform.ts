@@ -1,196 +1,505 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
-import { createAggregator, type AggregationDeps, type AggregationLimits, type SourceStatus } from '../aggregation/fetch-record.js';
+import type { EngagementSource, FoundEngagement } from '../aggregation/common.js';
+import { ownEngagementIndex } from '../aggregation/fetch-record.js';
 import { NATIONAL_AGGREGATOR_LOGICAL_ADDRESS } from '../aggregation/platform.js';
-import type { Transport } from '../aggregation/source-call.js';
-import { CONTRACT_VERSIONS } from '../contracts/registry.js';
-import { esc, HEADERS_NS, logicalAddressOf, readEnvelope, soapEnvelope, soapFault } from '../contracts/soap.js';
+import { ResponseCache } from '../aggregation/response-cache.js';
+import { readLimited, type Transport } from '../aggregation/source-call.js';
+import { CONTRACT_VERSIONS, parseContractResponse } from '../contracts/registry.js';
+import { esc, HEADERS_NS, logicalAddressOf, readEnvelope, soapEnvelope, soapFault, SOAP_ENV } from '../contracts/soap.js';
 import type { ContractVersion } from '../contracts/types.js';
 import type { Db } from '../db/connection.js';
 import type { RecordItem } from '../domain/record.js';
 import { swedishCompactTimestamp } from '../domain/time.js';
 import { keyFieldProblem } from '../engagement-index/engagement.js';
 import { isJournalenError } from '../errors/index.js';
-import type { RoutingEnvironment } from '../routing/store.js';
+import { isAuthorized, loadRoutingTable, resolveRoute, type RoutingEnvironment } from '../routing/store.js';
+import { contractUrl, PLATFORM_PATH_TEMPLATE } from '../transport/addresses.js';
 import { readProducerRequest, type ProducerRequest } from './request.js';
 import type { SimulatorFault } from './server.js';
+import { contractNamespaceOf, vpFault, vpFaultXml, withLogicalAddress, type VpCode, type VpFault } from './vp-messages.js';
 
 /**
- * A simulated national aggregating service (the platform's AGP behind VP), for the demo and the
- * platform-mode tests. One HTTP server on loopback answers every contract version's aggregating
- * endpoint, `POST {baseUrl}/{Contract}/{major}` (a trailing `/rivtabp21` is accepted too).
+ * The simulated national platform: VP (virtualiseringsplattformen) and AGP (the aggregating
+ * services) in one server on loopback, behaving as skltp/vp and skltp/agp do
+ * (NATIONAL-PLATFORM.md), over our own routing table and engagement index.
  *
- * It does what the real one does, with our own parts: the engagement index (FindContent) says
- * which source systems hold something, the routing table says where they are and whether the
- * original consumer may call them, every source is called in parallel, and the items are merged
- * into one answer with a ProcessingStatus header, one entry per source. That is exactly direct
- * mode, so it runs direct mode's aggregator (circuit breakers and, if asked, a cache of approved
- * items that survive between requests) and turns each SourceStatus into a ProcessingStatus entry.
+ * VP. Any POST below the base URL is taken (`/vp/...`, or `/{Contract}/{major}`): the path is
+ * not used. The contract is the namespace of the SOAP Body's first element, the receiver the
+ * LogicalAddress header. The consumer is the client certificate's SERIALNUMBER over HTTPS (none:
+ * VP002); over plain HTTP, `x-vp-sender-id` or else the original-consumer header (the demo).
+ * `x-rivta-original-serviceconsumer-hsaid` is filled in with the sender when missing, and the
+ * correlation id created when missing. A receiver that is not the aggregator's own address is
+ * routed through the routing table (vägval; none: VP004) after the call authorization
+ * (anropsbehörighet of the sender; none: VP007), and the request goes on unchanged; a producer
+ * that cannot be reached, fails without SOAP, answers nothing or too slowly gives VP009 (a
+ * socket error is retried once, as VP does). A producer's own SOAP fault goes back as it is.
  *
- * Simplifications: producers are called with the version direct mode picks (the preferred one
- * routed), whatever version the consumer asked the platform for, and the answer is written in
- * the version asked; careUnit/careGiver filters are not passed on; a source that failed gives no
- * items (NoDataSynchFailed means "no data"), even when direct mode kept some of its answer.
+ * AGP. A request to the aggregator's logical address (authorized like any other) is answered by
+ * the aggregating service: FindContent for the contract's service domain and categorization,
+ * engagements at its own address dropped, engagements neither the sender nor the original
+ * consumer may call (grant and route) dropped silently, only `sourceSystemHSAId`'s engagements
+ * kept when the request names one, then one request per distinct source system (the unchanged
+ * body with LogicalAddress = that system) through VP, each with its own receive timeout, all
+ * within `aggregateMs`. The answer concatenates the sources' items in the order they finished,
+ * without sorting, de-duplication or approvedForPatient filtering, with a ProcessingStatus
+ * header: DataFromSource, or NoDataSynchFailed with causingAgent virtualization_platform and
+ * code = the SOAP fault's HTTP status, 504 for a receive timeout, 43000 otherwise ("Unknown
+ * error" for a source still out when the fan-out ends), lastSuccessfulSynch left out. A cache
+ * (DataFromCacheSynchFailed) only when asked for: today's AGP has none.
+ *
+ * Paging: a source's `hasMore` is passed on in the aggregated answer (one entry per source, its
+ * logicalAddress naming the source, as HasMoreType allows) unless `hasMore: 'drop'`, which is
+ * what SKLTP's GetAggregatedCareDocumentation v3 plugin does (it copies only the documents).
+ * The follow-up pages are the consumer's to fetch from the source system, through VP.
+ *
+ * Simplifications: one producer timeout for every contract (VP has one per contract in
+ * timeoutconfig.json); the connect timeout is the transport's; no HSA tree climbing or default
+ * routing; RIVTABP20's wsa:To is not read; VP013 is never raised (an empty allowed list).
  */
 
-/** The source simulators' faults that make sense for one server, and a wrong-patient bug of the platform's own. */
+/** Faults of the platform itself, for tests; applied to every request it takes. */
 export type PlatformFault =
   | Extract<SimulatorFault, { readonly kind: 'slow' | 'timeout' | 'http500' | 'soapFault' | 'malformedXml' }>
-  /** The items of the first source that answered are relabelled as `patientId`'s: a bug the consumer must catch. */
+  /** The items of the first source (by address) in aggregated answers are relabelled as `patientId`'s: a bug the consumer must catch. */
   | { readonly kind: 'otherPatient'; readonly patientId: string };
+
+export interface NationalPlatformTimeouts {
+  /** VP → producer, read timeout (ms); VP's `producertimeout`. */
+  readonly producerMs: number;
+  /** VP retries a call that failed on a socket error this many times... */
+  readonly producerRetries: number;
+  /** ...after this pause (ms). */
+  readonly producerRetryDelayMs: number;
+  /** AGP → VP → each source, receive timeout (ms); a source slower than this is NoDataSynchFailed 504. */
+  readonly agpSourceMs: number;
+  /** AGP's whole fan-out (`aggregate.timeout`, ms); a source still out is NoDataSynchFailed "Unknown error". */
+  readonly aggregateMs: number;
+  /** AGP → engagement index, FindContent (ms). */
+  readonly engagementIndexMs: number;
+}
+
+/** The platform's own values (NATIONAL-PLATFORM.md §3). */
+export const NATIONAL_PLATFORM_TIMEOUTS: NationalPlatformTimeouts = {
+  producerMs: 29_000,
+  producerRetries: 1,
+  producerRetryDelayMs: 2_000,
+  agpSourceMs: 27_000,
+  aggregateMs: 28_000,
+  engagementIndexMs: 20_000,
+};
 
 export interface AggregatingPlatformOptions {
   readonly db: Db;
-  /** Its logical address; requests must be addressed to it. Default NATIONAL_AGGREGATOR_LOGICAL_ADDRESS. */
+  /** The aggregating services' logical address. Default NATIONAL_AGGREGATOR_LOGICAL_ADDRESS. */
   readonly logicalAddress?: string;
   readonly host?: string;
   /** Default 0: the system picks a free port. */
   readonly port?: number;
-  /** Routing-table environment of the sources; default production. */
+  /** Routing-table environment; default production. */
   readonly environment?: RoutingEnvironment;
   /**
-   * Its own fan-out's limits. Default: direct mode's, with a 5 s deadline, so it answers with a
-   * status per source before a consumer's per-call timeout (6 s by default) gives up on it.
+   * Serve HTTPS, requiring a client certificate that chains to `ca` (as VP's HTTPS route does);
+   * the consumer is then the certificate's SERIALNUMBER. Without it, plain HTTP (the demo).
    */
-  readonly limits?: Partial<AggregationLimits>;
-  /** How it calls the sources; default fetch. */
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer; readonly ca: string | Buffer | readonly (string | Buffer)[] };
+  readonly timeouts?: Partial<NationalPlatformTimeouts>;
+  /** The former names of two timeouts: perSourceTimeoutMs is `timeouts.agpSourceMs`, deadlineMs `timeouts.aggregateMs` (`timeouts` wins). */
+  readonly limits?: { readonly perSourceTimeoutMs?: number; readonly deadlineMs?: number };
+  /** How VP calls the producers (give one with VP's own client certificate for https producers). Default fetch. */
   readonly transport?: Transport;
+  /** Where AGP's FindContent goes. Default our own engagement index (the engagement table). */
+  readonly engagements?: EngagementSource;
   readonly logger?: Logger;
-  /** Last good answers per source (approved items only), answered as DataFromCacheSynchFailed when a source fails. */
+  /** A cache of each source's last good answer (approved items only) answered as DataFromCacheSynchFailed. Off by default: today's AGP has none. */
   readonly cache?: { readonly ttlMs: number; readonly maxEntries: number };
-  /** Contract versions served. Default CONTRACT_VERSIONS. */
+  /** Pass the sources' hasMore on in aggregated answers ('forward', default) or leave it out as SKLTP's GCD v3 plugin does ('drop'). */
+  readonly hasMore?: 'forward' | 'drop';
+  /** Contract versions AGP aggregates. Default CONTRACT_VERSIONS. */
   readonly contracts?: readonly ContractVersion[];
   /** Largest request accepted (bytes). Default 64 KiB. */
   readonly maxRequestBytes?: number;
+  /** Largest producer answer passed on (bytes); VP's `vp.max.receive.length`, 15 MB. */
+  readonly maxResponseBytes?: number;
+  /** VP's instance name in fault strings. Default SIMULATED-NTJP. */
+  readonly instanceName?: string;
   /** Wall clock of the ProcessingStatus timestamps. Default: now. */
   readonly now?: () => Date;
 }
 
+export interface PlatformStats {
+  readonly requests: number;
+  readonly answered: number;
+  /** Calls VP passed on to a producer (AGP's own calls included). */
+  readonly forwarded: number;
+  /** Requests the aggregating service answered. */
+  readonly aggregated: number;
+  /** VP faults, by code. */
+  readonly vpFaults: Readonly<Partial<Record<VpCode, number>>>;
+}
+
 export interface RunningPlatform {
+  /** The aggregating services' logical address. */
   readonly logicalAddress: string;
+  /** `http(s)://host:port`: every path below it is VP's inbound route. */
   readonly baseUrl: string;
   readonly port: number;
-  /** The aggregating service's URL for a contract version (what a consumer's `platformUrl` gives). */
-  endpointFor(contract: Pick<ContractVersion, 'contract' | 'major'>): string;
+  /** VP's conventional URL of a contract (`{baseUrl}/vp/<domain>/<Contract>/<major>/rivtabp21`); any path would do. */
+  endpointFor(contract: Pick<ContractVersion, 'responderNamespace'>): string;
   setFault(fault: PlatformFault | null): void;
-  stats(): { readonly requests: number; readonly answered: number };
-  /** Stops the server, drops open connections and pending answers. */
+  stats(): PlatformStats;
+  /** Stops the server, drops open connections and calls in flight. */
   close(): Promise<void>;
 }
 
 const SOAP_CONTENT_TYPE = 'text/xml; charset=utf-8';
 const ORIGINAL_CONSUMER = 'x-rivta-original-serviceconsumer-hsaid';
+const SENDER_ID = 'x-vp-sender-id';
+const INSTANCE_ID = 'x-vp-instance-id';
+const CORRELATION_ID = 'x-skltp-correlation-id';
 
-/** A request the platform refuses: a SOAP Client fault with this text. */
-class Refusal extends Error {}
+/** Who calls, on whose behalf, and the call's id: what VP has settled before routing. */
+interface Caller {
+  readonly sender: string;
+  readonly originalConsumer: string;
+  readonly correlationId: string;
+  readonly soapAction?: string;
+}
 
-export async function startAggregatingPlatform(options: AggregatingPlatformOptions): Promise<RunningPlatform> {
+/** What VP sends back: an HTTP answer (a producer's, or AGP's), or a fault of its own. */
+type Reply =
+  | { readonly kind: 'answer'; readonly status: number; readonly body: Buffer | string; readonly contentType: string }
+  | { readonly kind: 'fault'; readonly fault: VpFault };
+
+/** A socket-level failure (VP retries these); not a timeout. */
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'ECONNABORTED']);
+
+class Timeout extends Error {
+  constructor() {
+    super('timeout');
+  }
+}
+
+export async function startNationalPlatform(options: AggregatingPlatformOptions): Promise<RunningPlatform> {
   const logicalAddress = options.logicalAddress ?? NATIONAL_AGGREGATOR_LOGICAL_ADDRESS;
   const host = options.host ?? '127.0.0.1';
+  const environment = options.environment ?? 'production';
   const contracts = [...(options.contracts ?? CONTRACT_VERSIONS)];
+  const timeouts: NationalPlatformTimeouts = {
+    ...NATIONAL_PLATFORM_TIMEOUTS,
+    ...(options.limits?.perSourceTimeoutMs !== undefined ? { agpSourceMs: options.limits.perSourceTimeoutMs } : {}),
+    ...(options.limits?.deadlineMs !== undefined ? { aggregateMs: options.limits.deadlineMs } : {}),
+    ...options.timeouts,
+  };
+  for (const [name, value] of Object.entries(timeouts)) {
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`simulated platform: timeouts.${name} must be a number of milliseconds >= 0`);
+  }
   const maxRequestBytes = options.maxRequestBytes ?? 64 * 1024;
+  const maxResponseBytes = options.maxResponseBytes ?? 15 * 1024 * 1024;
+  const instance = options.instanceName ?? 'SIMULATED-NTJP';
+  const instanceId = randomUUID();
   const now = options.now ?? (() => new Date());
+  const transport: Transport = options.transport ?? ((url, init) => fetch(url, init));
+  const engagements = options.engagements ?? ownEngagementIndex(options.db);
+  const hasMoreMode = options.hasMore ?? 'forward';
+  const cache = options.cache ? new ResponseCache({ ttlMs: options.cache.ttlMs, maxEntries: options.cache.maxEntries, now: () => performance.now() }) : undefined;
+  const logger = options.logger;
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
-  const counts = { requests: 0, answered: 0 };
+  const closing = new AbortController();
+  const counts = { requests: 0, answered: 0, forwarded: 0, aggregated: 0 };
+  const vpFaults: Partial<Record<VpCode, number>> = {};
   let fault: PlatformFault | null = null;
   let baseUrl = '';
 
-  const inner: Transport = options.transport ?? ((url, init) => fetch(url, init));
-  // AGP drops engagements that point at itself; here a route to itself would make it call itself.
-  const transport: Transport = (url, init) =>
-    url.startsWith(`${baseUrl}/`) ? Promise.reject(new Error('the aggregating service does not call itself')) : inner(url, init);
-  const deps: Omit<AggregationDeps, 'breakers' | 'slots' | 'cache'> = {
-    db: options.db,
-    transport,
-    limits: { deadlineMs: 5000, ...options.limits },
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.environment ? { environment: options.environment } : {}),
-  };
-  const aggregator = createAggregator({ ...deps, ...(options.cache ? { cache: options.cache } : {}) });
+  const wait = (ms: number, signal?: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        timers.delete(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timers.add(timer);
+      signal?.addEventListener('abort', done, { once: true });
+    });
 
-  const send = (res: http.ServerResponse, status: number, body: string, contentType = SOAP_CONTENT_TYPE) => {
+  const refuse = (code: VpCode, detail: string): Reply => {
+    vpFaults[code] = (vpFaults[code] ?? 0) + 1;
+    logger?.info({ vpCode: code, detail }, 'simulated VP refused a call');
+    return { kind: 'fault', fault: vpFault(code, instance, detail) };
+  };
+
+  // ---- VP ------------------------------------------------------------------------------------
+
+  /** Routes one message (VP's route from "message read" on). */
+  const route = async (xml: string, caller: Caller, signal: AbortSignal): Promise<Reply> => {
+    let envelope;
+    try {
+      envelope = readEnvelope(xml);
+    } catch (error) {
+      return refuse('VP015', `The request could not be read properly. ${isJournalenError(error) ? error.message : ''}`.trim());
+    }
+    if (envelope.kind === 'fault') return refuse('VP015', 'The request could not be read properly. A request cannot be a SOAP Fault.');
+    const namespace = contractNamespaceOf(xml);
+    if (namespace === undefined) return refuse('VP015', 'The request could not be read properly. The first element of soap:Body has no namespace.');
+    const receiver = logicalAddressOf(envelope.header)?.trim();
+    if (receiver === undefined || receiver === '') return refuse('VP003', 'No receiverId (logical address) found in message header.');
+    const where = `serviceNamespace: ${namespace}, receiverId: ${receiver}`;
+
+    if (receiver === logicalAddress) {
+      const contract = contracts.find((c) => c.responderNamespace === namespace);
+      if (!contract) return refuse('VP004', `No receiverId (logical address) found for ${where}`);
+      if (!(await authorized(caller.sender, namespace, receiver))) return refuse('VP007', `Authorization missing for ${where}, senderId: ${caller.sender}`);
+      return aggregate(contract, xml, envelope.element, caller, signal);
+    }
+
+    let endpointUrl: string;
+    try {
+      const resolution = await resolveRoute(options.db, { logicalAddress: receiver, serviceContractNamespace: namespace, environment });
+      if (!resolution.found) return refuse('VP004', `No receiverId (logical address) found for ${where}`);
+      endpointUrl = resolution.endpointUrl;
+    } catch (error) {
+      // A namespace or address the routing table cannot even hold has no route.
+      if (isJournalenError(error) && error.code === 'JOURNALEN_INPUT_INVALID') return refuse('VP004', `No receiverId (logical address) found for ${where}`);
+      throw error;
+    }
+    if (!(await authorized(caller.sender, namespace, receiver))) return refuse('VP007', `Authorization missing for ${where}, senderId: ${caller.sender}`);
+    if (sameOrigin(endpointUrl, baseUrl)) return refuse('VP014', `${where}: the route leads back to this platform`);
+    return forward(endpointUrl, xml, caller, signal);
+  };
+
+  const authorized = (consumer: string, namespace: string, receiver: string) =>
+    isAuthorized(options.db, { consumerHsaId: consumer, serviceContractNamespace: namespace, logicalAddress: receiver, environment }).catch((error: unknown) => {
+      if (isJournalenError(error) && error.code === 'JOURNALEN_INPUT_INVALID') return false;
+      throw error;
+    });
+
+  /** VP → producer: the unchanged message, VP's headers, the read timeout, one retry on a socket error. */
+  const forward = async (url: string, xml: string, caller: Caller, signal: AbortSignal): Promise<Reply> => {
+    counts.forwarded++;
+    const headers: Record<string, string> = {
+      'content-type': SOAP_CONTENT_TYPE,
+      [ORIGINAL_CONSUMER]: caller.originalConsumer,
+      [CORRELATION_ID]: caller.correlationId,
+      ...(caller.soapAction !== undefined ? { soapaction: caller.soapAction } : {}),
+      // VP names the sender only over plain HTTP; over HTTPS its certificate does.
+      ...(url.startsWith('http:') ? { [SENDER_ID]: caller.sender, [INSTANCE_ID]: instanceId } : {}),
+    };
+    const vp009 = (why: string) => refuse('VP009', `Error connecting to service producer at address ${url}. Exception Caught by Camel when contacting producer. Exception information: (${why})`);
+    for (let attempt = 0; ; attempt++) {
+      if (signal.aborted) throw signal.reason;
+      const call = new AbortController();
+      const stop = () => call.abort(signal.reason);
+      signal.addEventListener('abort', stop, { once: true });
+      const timer = setTimeout(() => call.abort(new Timeout()), timeouts.producerMs);
+      try {
+        const response = await transport(url, { method: 'POST', headers, body: xml, signal: call.signal });
+        const body = await readLimited(response, maxResponseBytes);
+        if (body.length === 0) return vp009(`Empty message when server responded with status code: ${response.status}`);
+        // A SOAP fault with HTTP 500 goes back as it is; any other failure status is VP's VP009.
+        if (!response.ok && !(response.status === 500 && body.includes(SOAP_ENV))) {
+          return vp009(`org.apache.camel.http.base.HttpOperationFailedException: HTTP operation failed with statusCode: ${response.status})\nVP_PRODUCER_EXCEPTION_HTTP_STATUS=${response.status}`);
+        }
+        return { kind: 'answer', status: response.status, body, contentType: response.headers.get('content-type') ?? SOAP_CONTENT_TYPE };
+      } catch (error) {
+        if (signal.aborted) throw signal.reason ?? error;
+        if (call.signal.reason instanceof Timeout) return vp009('io.netty.handler.timeout.ReadTimeoutException: Timeout when waiting on response from producer.');
+        const code = socketErrorOf(error);
+        if (code === 'tooLarge') return vp009(`answer larger than ${maxResponseBytes} bytes`);
+        if (code !== undefined && SOCKET_ERRORS.has(code) && attempt < timeouts.producerRetries) {
+          await wait(timeouts.producerRetryDelayMs, signal);
+          if (signal.aborted) throw signal.reason;
+          continue;
+        }
+        return vp009(`java.net.SocketException: ${code ?? (error instanceof Error ? error.message : 'connection failed')}`);
+      } finally {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', stop);
+      }
+    }
+  };
+
+  // ---- AGP -----------------------------------------------------------------------------------
+
+  const aggregate = async (contract: ContractVersion, xml: string, element: Parameters<typeof readProducerRequest>[0], caller: Caller, signal: AbortSignal): Promise<Reply> => {
+    let request: ProducerRequest;
+    try {
+      request = readProducerRequest(element);
+    } catch (error) {
+      return { kind: 'answer', status: 500, body: soapFault('soapenv:Client', isJournalenError(error) ? error.message : 'the request could not be read'), contentType: SOAP_CONTENT_TYPE };
+    }
+    let found: FoundEngagement[];
+    try {
+      found = await withDeadline(engagements.find(request.patientId, [contract.serviceDomain], { signal }), timeouts.engagementIndexMs, signal);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason ?? error;
+      const why = error instanceof Timeout ? 'FindContent timed out' : 'FindContent failed';
+      logger?.warn({ contract: contract.contract, why }, 'simulated AGP: the engagement index did not answer');
+      return { kind: 'answer', status: 500, body: soapFault('soapenv:Server', `the aggregating service could not ask the engagement index: ${why}`), contentType: SOAP_CONTENT_TYPE };
+    }
+    const namespace = contract.responderNamespace;
+    const categorization = contract.categorization.toLowerCase();
+    const relevant = found.filter((e) => e.serviceDomain === contract.serviceDomain && e.categorization.toLowerCase() === categorization && e.logicalAddress !== logicalAddress);
+    const addresses = [...new Set(relevant.map((e) => e.logicalAddress))].filter((a) => keyFieldProblem('logicalAddress', a) === undefined);
+    const table = await loadRoutingTable(options.db, environment, { serviceContractNamespaces: [namespace], logicalAddresses: addresses });
+    // TakCacheServiceImpl.isAuthorizedConsumer: the sender or the original consumer has a grant, and there is a route.
+    const may = (e: FoundEngagement) =>
+      addresses.includes(e.logicalAddress) &&
+      table.resolve(e.logicalAddress, namespace).found &&
+      (table.isAuthorized(caller.sender, namespace, e.logicalAddress) || table.isAuthorized(caller.originalConsumer, namespace, e.logicalAddress));
+    const kept = relevant.filter(may).filter((e) => request.sourceSystemHsaId === undefined || e.logicalAddress === request.sourceSystemHsaId);
+    const systems = [...new Set(kept.map((e) => e.sourceSystem))].filter((s) => s !== '' && s !== logicalAddress);
+
+    const finished: SourceResult[] = [];
+    const fanOut = new AbortController();
+    const stopFanOut = () => fanOut.abort(signal.reason);
+    signal.addEventListener('abort', stopFanOut, { once: true });
+    try {
+      const all = Promise.all(
+        systems.map(async (system) => {
+          const result = await callSource(system, contract, xml, caller, request, fanOut.signal);
+          if (!fanOut.signal.aborted) finished.push(result);
+        }),
+      );
+      await Promise.race([all, wait(timeouts.aggregateMs, fanOut.signal)]);
+    } finally {
+      fanOut.abort(new Timeout());
+      signal.removeEventListener('abort', stopFanOut);
+    }
+    if (signal.aborted) throw signal.reason;
+    const done = new Set(finished.map((r) => r.system));
+    // CreateResponseProcessor: every source expected but not in the answer.
+    const late = systems.filter((s) => !done.has(s)).map((system): SourceResult => failedSource(system, '43000', 'Unknown error', request, contract));
+    const results = [...finished, ...late];
+
+    counts.aggregated++;
+    const at = swedishCompactTimestamp(now());
+    let items = results.flatMap((r) => r.items);
+    const current = fault;
+    if (current?.kind === 'otherPatient') items = relabel(items, current.patientId);
+    const more = hasMoreMode === 'forward' ? results.flatMap((r) => (r.hasMore ? [r.hasMore] : [])) : [];
+    const header = writeProcessingStatus(results.map((r) => r.status(at)));
+    logger?.info({ contract: contract.contract, version: contract.major, sources: results.length, failed: results.filter((r) => !r.ok).length }, 'simulated AGP answered');
+    return { kind: 'answer', status: 200, body: soapEnvelope(writeWithHasMore(contract, items, more), { header }), contentType: SOAP_CONTENT_TYPE };
+  };
+
+  interface SourceResult {
+    readonly system: string;
+    readonly ok: boolean;
+    readonly items: readonly RecordItem[];
+    readonly hasMore?: { readonly logicalAddress: string; readonly reference: string };
+    status(at: string): ProcessingStatusRecord;
+  }
+
+  const cacheKey = (system: string, contract: ContractVersion, request: ProducerRequest) => ({
+    patientId: request.patientId,
+    logicalAddress: system,
+    contract: contract.responderNamespace,
+    ...(request.period ? { period: { ...(request.period.startMs !== undefined ? { start: new Date(request.period.startMs) } : {}), ...(request.period.endMs !== undefined ? { end: new Date(request.period.endMs) } : {}) } } : {}),
+  });
+
+  /** ProcessingStatusUtil.createStatusRecord for a failure (or, with the cache, DataFromCacheSynchFailed). */
+  const failedSource = (system: string, code: string, text: string, request: ProducerRequest, contract: ContractVersion): SourceResult => {
+    const error = { causingAgent: 'virtualization_platform' as const, code, text };
+    const cached = cache?.get(cacheKey(system, contract, request));
+    if (cached) {
+      const storedAt = new Date(now().getTime() - Math.max(0, performance.now() - cached.storedAt));
+      return {
+        system,
+        ok: false,
+        items: cached.items,
+        status: (at) => ({ logicalAddress: system, statusCode: 'DataFromCacheSynchFailed', isResponseFromCache: true, isResponseInSynch: false, lastSuccessfulSynch: swedishCompactTimestamp(storedAt), lastUnsuccessfulSynch: at, lastUnsuccessfulSynchError: error }),
+      };
+    }
+    return {
+      system,
+      ok: false,
+      items: [],
+      status: (at) => ({ logicalAddress: system, statusCode: 'NoDataSynchFailed', isResponseFromCache: false, isResponseInSynch: false, lastUnsuccessfulSynch: at, lastUnsuccessfulSynchError: error }),
+    };
+  };
+
+  /** AGP → VP → one source system, with AGP's receive timeout. */
+  const callSource = async (system: string, contract: ContractVersion, xml: string, caller: Caller, request: ProducerRequest, fanOut: AbortSignal): Promise<SourceResult> => {
+    const call = new AbortController();
+    const stop = () => call.abort(fanOut.reason);
+    fanOut.addEventListener('abort', stop, { once: true });
+    const timer = setTimeout(() => call.abort(new Timeout()), timeouts.agpSourceMs);
+    let reply: Reply;
+    try {
+      reply = await route(withLogicalAddress(xml, system), caller, call.signal);
+    } catch (error) {
+      if (call.signal.reason instanceof Timeout) return failedSource(system, '504', 'Read timed out', request, contract);
+      return failedSource(system, '43000', error instanceof Error ? error.message : 'Unknown error', request, contract);
+    } finally {
+      clearTimeout(timer);
+      fanOut.removeEventListener('abort', stop);
+    }
+    if (reply.kind === 'fault') return failedSource(system, '500', reply.fault.faultString, request, contract);
+    let parsed;
+    try {
+      parsed = parseContractResponse(reply.body);
+    } catch (error) {
+      return failedSource(system, '43000', `Unmarshalling Error: ${isJournalenError(error) ? error.message : 'unreadable answer'}`, request, contract);
+    }
+    const soap = parsed.faults.find((f) => f.kind === 'soapFault');
+    if (soap) return failedSource(system, String(reply.status), soap.message, request, contract);
+    if (parsed.contract !== contract.contract || parsed.version !== contract.major) {
+      return failedSource(system, '43000', `Unexpected response: ${parsed.contract ?? '?'} ${parsed.version ?? '?'}`, request, contract);
+    }
+    cache?.put(cacheKey(system, contract, request), parsed.items);
+    const more = parsed.hasMore ? { logicalAddress: parsed.hasMore.logicalAddress ?? system, reference: parsed.hasMore.reference } : undefined;
+    return {
+      system,
+      ok: true,
+      items: parsed.items,
+      ...(more ? { hasMore: more } : {}),
+      status: (at) => ({ logicalAddress: system, statusCode: 'DataFromSource', isResponseFromCache: false, isResponseInSynch: true, lastSuccessfulSynch: at }),
+    };
+  };
+
+  // ---- HTTP ----------------------------------------------------------------------------------
+
+  const send = (res: http.ServerResponse, status: number, body: string | Buffer, contentType = SOAP_CONTENT_TYPE) => {
     if (res.destroyed || res.writableEnded) return;
     res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
     res.end(body);
   };
 
-  const wait = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
-
-  /** The contract, the request and the original consumer, or a Refusal saying what is wrong. */
-  const readRequest = (path: string, body: Buffer, consumerHeader: string | string[] | undefined) => {
-    let envelope;
-    try {
-      envelope = readEnvelope(body);
-    } catch (error) {
-      throw new Refusal(isJournalenError(error) ? error.message : 'the request could not be read');
+  /** The sender as VP establishes it, or undefined (VP002). */
+  const senderOf = (req: http.IncomingMessage): string | undefined => {
+    if (options.tls) {
+      const certificate = (req.socket as TLSSocket).getPeerCertificate?.();
+      const value = (certificate?.subject as unknown as Record<string, unknown> | undefined)?.serialNumber;
+      const serial = Array.isArray(value) ? value[0] : value;
+      return typeof serial === 'string' && keyFieldProblem('owner', serial.trim()) === undefined ? serial.trim() : undefined;
     }
-    if (envelope.kind === 'fault') throw new Refusal('a request cannot be a SOAP Fault');
-    const contract = contracts.find((c) => c.contract === envelope.localName && envelope.namespaces.includes(c.responderNamespace));
-    if (!contract) throw new Refusal(`<${envelope.localName}> is not a request of a contract this platform aggregates`);
-    const expected = `/${contract.contract}/${contract.major}`;
-    if (path !== expected && path !== `${expected}/rivtabp21`) throw new Refusal(`${contract.contract} ${contract.major} is aggregated at ${expected}, not ${path}`);
-    const addressed = logicalAddressOf(envelope.header);
-    if (addressed !== logicalAddress) {
-      throw new Refusal(`VP004 LogicalAddress ${addressed === undefined ? 'is missing' : `${addressed} is not served here`}; the national aggregating service is ${logicalAddress}`);
-    }
-    // AGP refuses a request that does not say whom it is for: the routing table authorizes that consumer.
-    const consumer = typeof consumerHeader === 'string' ? consumerHeader.trim() : undefined;
-    if (consumer === undefined || keyFieldProblem('owner', consumer) !== undefined) throw new Refusal(`the HTTP header ${ORIGINAL_CONSUMER} is missing or not an HSA-id`);
-    let request: ProducerRequest;
-    try {
-      request = readProducerRequest(envelope.element);
-    } catch (error) {
-      throw new Refusal(isJournalenError(error) ? error.message : 'the request could not be read');
-    }
-    if (request.sourceSystemHsaId !== undefined) throw new Refusal('sourceSystemHSAId asks one source system directly; address that system, not the aggregating service');
-    if (request.continuation !== undefined) throw new Refusal('paging cannot go through an aggregating service; ask the source system named in hasMore');
-    return { contract, request, consumer };
-  };
-
-  const answer = async (path: string, body: Buffer, consumerHeader: string | string[] | undefined): Promise<string> => {
-    const { contract, request, consumer } = readRequest(path, body, consumerHeader);
-    const { startMs, endMs } = request.period ?? {};
-    let record;
-    try {
-      record = await aggregator.aggregateRecord({
-        patientId: request.patientId,
-        consumerHsaId: consumer,
-        infoTypes: [contract.infoType],
-        // The request's end is exclusive (a date period includes its end day); the query's is inclusive.
-        ...(request.period ? { period: { ...(startMs !== undefined ? { start: new Date(startMs) } : {}), ...(endMs !== undefined ? { end: new Date(endMs - 1) } : {}) } } : {}),
-      });
-    } catch (error) {
-      if (isJournalenError(error) && error.code === 'JOURNALEN_INPUT_INVALID') throw new Refusal(error.message);
-      throw error;
-    }
-    const at = now();
-    const statuses = firstPerSource(record.sources.filter((s) => s.contract === contract.contract));
-    const delivered = new Set(statuses.filter((s) => s.status === 'answered' || s.status === 'answeredFromCache').map((s) => s.logicalAddress));
-    let items = record.items.filter((i) => i.sourceSystemHsaId !== undefined && delivered.has(i.sourceSystemHsaId));
-    const current = fault;
-    if (current?.kind === 'otherPatient') items = relabel(items, current.patientId);
-    return soapEnvelope(contract.writeResponse(items), { header: writeProcessingStatus(statuses.map((s) => processingStatusOf(s, at))) });
+    // Plain HTTP is the demo's (and VP's platform-internal) route: the caller says who it is.
+    const said = header(req, SENDER_ID) ?? header(req, ORIGINAL_CONSUMER);
+    return said !== undefined && keyFieldProblem('owner', said) === undefined ? said : undefined;
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '') || '/';
     if (req.method === 'GET' && path === '/') {
-      const description = { service: 'national aggregating service (simulated)', logicalAddress, contracts: contracts.map((c) => ({ contract: c.contract, version: c.version, endpoint: endpointFor(c) })), fault };
+      const description = {
+        service: 'national platform, VP and AGP (simulated)',
+        aggregatorLogicalAddress: logicalAddress,
+        contracts: contracts.map((c) => ({ contract: c.contract, version: c.version, endpoint: endpointFor(c) })),
+        fault,
+      };
       send(res, 200, JSON.stringify(description), 'application/json; charset=utf-8');
       return;
     }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
-      send(res, 405, 'POST a SOAP request to /{Contract}/{major}\n', 'text/plain; charset=utf-8');
+      send(res, 405, 'POST a SOAP request (any path); the platform routes on its content\n', 'text/plain; charset=utf-8');
       return;
     }
     counts.requests++;
@@ -202,34 +511,62 @@ export async function startAggregatingPlatform(options: AggregatingPlatformOptio
     }
     const current = fault;
     if (current?.kind === 'timeout') return; // the socket stays open until close()
-    if (current?.kind === 'slow') await wait(current.delayMs);
-    if (res.destroyed) return;
+    if (current?.kind === 'slow') await wait(current.delayMs, closing.signal);
+    if (res.destroyed || closing.signal.aborted) return;
     if (current?.kind === 'http500') return send(res, 500, 'Internal Server Error\n', 'text/plain; charset=utf-8');
-    if (current?.kind === 'soapFault') return send(res, 500, soapFault('soapenv:Server', 'national aggregating service: simulated failure'));
-    let xml: string;
-    try {
-      xml = await answer(path, body, req.headers[ORIGINAL_CONSUMER]);
-    } catch (error) {
-      // SOAP 1.1 over HTTP answers every fault with 500; only the message, never a stack.
-      if (error instanceof Refusal) return send(res, 500, soapFault('soapenv:Client', error.message));
-      return send(res, 500, soapFault('soapenv:Server', `national aggregating service: internal error: ${error instanceof Error ? error.message : 'unknown'}`));
+    if (current?.kind === 'soapFault') return send(res, 500, soapFault('soapenv:Server', 'national platform: simulated failure'));
+
+    const sender = senderOf(req);
+    let reply: Reply;
+    if (sender === undefined) {
+      reply = refuse('VP002', options.tls ? 'No sender ID (SERIALNUMBER) found in certificate.' : `No sender ID: neither ${SENDER_ID} nor ${ORIGINAL_CONSUMER} names one.`);
+    } else {
+      const original = header(req, ORIGINAL_CONSUMER);
+      const caller: Caller = {
+        sender,
+        // VP fills the header in with the sender before passing the call on.
+        originalConsumer: original !== undefined && keyFieldProblem('owner', original) === undefined ? original : sender,
+        correlationId: header(req, CORRELATION_ID) ?? randomUUID(),
+        ...(header(req, 'soapaction') !== undefined ? { soapAction: header(req, 'soapaction')! } : {}),
+      };
+      // A client gone away stops its calls.
+      const gone = new AbortController();
+      const stop = () => gone.abort(new Error('closed'));
+      res.on('close', stop);
+      closing.signal.addEventListener('abort', stop, { once: true });
+      try {
+        reply = await route(body.toString('utf8'), caller, gone.signal);
+      } catch (error) {
+        if (gone.signal.aborted) return void res.destroy();
+        throw error;
+      } finally {
+        res.off('close', stop);
+        closing.signal.removeEventListener('abort', stop);
+      }
     }
+    if (reply.kind === 'fault') return send(res, 500, vpFaultXml(reply.fault));
     counts.answered++;
-    send(res, 200, current?.kind === 'malformedXml' ? xml.slice(0, Math.floor(xml.length / 2)) : xml);
+    const out = current?.kind === 'malformedXml' ? reply.body.slice(0, Math.floor(reply.body.length / 2)) : reply.body;
+    send(res, reply.status, out, reply.contentType);
   };
 
-  const server = http.createServer();
-  server.on('connection', (socket) => {
+  const server = options.tls
+    ? https.createServer({ key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca as string | Buffer | (string | Buffer)[], requestCert: true, rejectUnauthorized: true })
+    : http.createServer();
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.on('request', (req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, soapFault('soapenv:Server', 'internal error'));
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    handle(req, res).catch((error: unknown) => {
+      logger?.error({ err: error instanceof Error ? error.message : String(error) }, 'simulated platform: internal error');
+      if (!res.headersSent) send(res, 500, soapFault('soapenv:Server', 'national platform: internal error'));
       else res.destroy();
     });
   });
-  server.on('clientError', (_error, socket) => socket.destroy());
+  server.on('clientError', (_error: Error, socket: Socket) => socket.destroy());
+  // A client without a valid certificate is refused in the handshake; nothing to answer.
+  server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -238,8 +575,8 @@ export async function startAggregatingPlatform(options: AggregatingPlatformOptio
     });
   });
   const port = (server.address() as AddressInfo).port;
-  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const endpointFor = (c: Pick<ContractVersion, 'contract' | 'major'>) => `${baseUrl}/${c.contract}/${c.major}`;
+  baseUrl = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const endpointFor = (c: Pick<ContractVersion, 'responderNamespace'>) => contractUrl(baseUrl, PLATFORM_PATH_TEMPLATE, c);
   let closed = false;
 
   return {
@@ -250,10 +587,11 @@ export async function startAggregatingPlatform(options: AggregatingPlatformOptio
     setFault: (next) => {
       fault = next;
     },
-    stats: () => ({ ...counts }),
+    stats: () => ({ ...counts, vpFaults: { ...vpFaults } }),
     async close() {
       if (closed) return;
       closed = true;
+      closing.abort(new Error('closed'));
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await new Promise<void>((resolve) => {
@@ -262,6 +600,46 @@ export async function startAggregatingPlatform(options: AggregatingPlatformOptio
       });
     },
   };
+}
+
+/** The former name: the simulated platform began as the aggregating service alone. */
+export const startAggregatingPlatform = startNationalPlatform;
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  const trimmed = first?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+function sameOrigin(url: string, base: string): boolean {
+  try {
+    return new URL(url).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** The socket error code of a failed fetch (undici puts it in `cause`), or 'tooLarge' from readLimited. */
+function socketErrorOf(error: unknown): string | undefined {
+  if (error instanceof Error && /larger than|bytes; at most/.test(error.message)) return 'tooLarge';
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  if (typeof cause?.code === 'string') return cause.code;
+  const own = (error as { code?: unknown } | undefined)?.code;
+  return typeof own === 'string' ? own : undefined;
+}
+
+/** The promise's value, or a Timeout after `ms` (or the signal's reason). */
+function withDeadline<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Timeout()), ms);
+    const stop = () => reject(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', stop);
+    });
+  });
 }
 
 /** The body, or undefined once it passes `max` bytes (the rest is not read). */
@@ -281,15 +659,26 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | unde
   });
 }
 
-/** One status per logical address (direct mode gives one per source and contract; one contract is asked). */
-function firstPerSource(statuses: readonly SourceStatus[]): SourceStatus[] {
-  const seen = new Set<string>();
-  return statuses.filter((s) => !seen.has(s.logicalAddress) && seen.add(s.logicalAddress));
-}
-
 function relabel(items: readonly RecordItem[], patientId: string): RecordItem[] {
   const first = items.map((i) => i.sourceSystemHsaId).filter((a): a is string => a !== undefined).sort()[0];
   return items.map((i) => (i.sourceSystemHsaId === first ? { ...i, patientId } : i));
+}
+
+/**
+ * The aggregated response, with one hasMore per source that has more (HasMoreType is 0..*, its
+ * logicalAddress naming the source). The contract's writer takes one; the rest follow it.
+ */
+function writeWithHasMore(contract: ContractVersion, items: readonly RecordItem[], more: readonly { logicalAddress: string; reference: string }[]): string {
+  if (more.length === 0) return contract.writeResponse(items);
+  const xml = contract.writeResponse(items, { hasMore: more[0]! });
+  const close = '</hasMore>';
+  const at = xml.indexOf(close);
+  if (at === -1) return xml; // a contract that does not page writes none
+  const rest = more
+    .slice(1)
+    .map((m) => `<hasMore><logicalAddress>${esc(m.logicalAddress)}</logicalAddress><reference>${esc(m.reference)}</reference></hasMore>`)
+    .join('');
+  return xml.slice(0, at + close.length) + rest + xml.slice(at + close.length);
 }
 
 // ---- ProcessingStatus ----------------------------------------------------------------------------
@@ -303,36 +692,10 @@ export interface ProcessingStatusRecord {
   readonly statusCode: ProcessingStatusCode;
   readonly isResponseFromCache: boolean;
   readonly isResponseInSynch: boolean;
-  /** Required by the schema, empty when there never was one (AGP leaves it out, which the schema refuses). */
-  readonly lastSuccessfulSynch: string;
+  /** The schema requires it; AGP leaves it out for NoDataSynchFailed, and so does this writer when absent. */
+  readonly lastSuccessfulSynch?: string;
   readonly lastUnsuccessfulSynch?: string;
   readonly lastUnsuccessfulSynchError?: { readonly causingAgent: CausingAgent; readonly code: string; readonly text: string };
-}
-
-/**
- * What the platform says about one source. The code is our problem name (VP004/VP007 for what
- * VP itself refuses, as the real platform writes them), so platform mode can tell a timeout
- * from a failure.
- */
-export function processingStatusOf(status: SourceStatus, at: Date): ProcessingStatusRecord {
-  const now = swedishCompactTimestamp(at);
-  const base = { logicalAddress: status.logicalAddress };
-  if (status.status === 'answered') {
-    return { ...base, statusCode: 'DataFromSource', isResponseFromCache: false, isResponseInSynch: true, lastSuccessfulSynch: now };
-  }
-  const problem = status.problem ?? status.status;
-  const [causingAgent, code]: [CausingAgent, string] =
-    problem === 'noRoute' ? ['virtualization_platform', 'VP004'] :
-    problem === 'notAuthorized' ? ['virtualization_platform', 'VP007'] :
-    problem === 'deadline' || problem === 'circuitOpen' ? ['other', problem] :
-    ['service_producer', problem];
-  const text = `${code === problem ? '' : `${code} `}${status.reason ?? problem}`;
-  const failure = { lastUnsuccessfulSynch: now, lastUnsuccessfulSynchError: { causingAgent, code, text } };
-  if (status.status === 'answeredFromCache') {
-    const stored = swedishCompactTimestamp(new Date(at.getTime() - (status.cacheAgeMs ?? 0)));
-    return { ...base, statusCode: 'DataFromCacheSynchFailed', isResponseFromCache: true, isResponseInSynch: false, lastSuccessfulSynch: stored, ...failure };
-  }
-  return { ...base, statusCode: 'NoDataSynchFailed', isResponseFromCache: false, isResponseInSynch: false, lastSuccessfulSynch: '', ...failure };
 }
 
 /** The ProcessingStatus SOAP header element. */
@@ -342,7 +705,7 @@ export function writeProcessingStatus(records: readonly ProcessingStatusRecord[]
     return (
       `<ProcessingStatusList><logicalAddress>${esc(r.logicalAddress)}</logicalAddress><statusCode>${r.statusCode}</statusCode>` +
       `<isResponseFromCache>${r.isResponseFromCache}</isResponseFromCache><isResponseInSynch>${r.isResponseInSynch}</isResponseInSynch>` +
-      `<lastSuccessfulSynch>${esc(r.lastSuccessfulSynch)}</lastSuccessfulSynch>` +
+      (r.lastSuccessfulSynch !== undefined ? `<lastSuccessfulSynch>${esc(r.lastSuccessfulSynch)}</lastSuccessfulSynch>` : '') +
       (r.lastUnsuccessfulSynch !== undefined ? `<lastUnsuccessfulSynch>${esc(r.lastUnsuccessfulSynch)}</lastUnsuccessfulSynch>` : '') +
       (error
         ? `<lastUnsuccessfulSynchError><causingAgent>${error.causingAgent}</causingAgent><code>${esc(error.code)}</code><text>${esc(error.text)}</text></lastUnsuccessfulSynchError>`
