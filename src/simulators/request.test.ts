@@ -55,4 +55,37 @@ describe('matching an item against the filters', () => {
     const stay = { ...item, period: { start: new Date('2024-03-01T00:00:00Z'), end: new Date('2024-03-20T00:00:00Z') } };
     expect(matchesRequest(stay, { ...none, period: { startMs: at('2024-03-15T00:00:00Z'), endMs: at('2024-03-16T00:00:00Z') } })).toBe(true);
   });
+
+  it('finds a care contact by its own id as well as by the care contact it belongs to (GetCareContacts 2 has only the id)', () => {
+    const contact = { ...item, id: 'k1-k', infoType: 'careContact', careContactId: 'k1' } as RecordItem;
+    expect(matchesRequest(contact, { ...none, careContactIds: ['k1-k'] })).toBe(true);
+    expect(matchesRequest(contact, { ...none, careContactIds: ['k1'] })).toBe(true);
+    expect(matchesRequest(contact, { ...none, careContactIds: ['k2'] })).toBe(false);
+    // A note is found only by the care contact it belongs to, never by its own id.
+    expect(matchesRequest(item, { ...none, careContactIds: ['x'] })).toBe(false);
+  });
+
+  const day = (iso: string) => ({ startMs: at(`${iso}T00:00:00Z`), endMs: at(`${iso}T00:00:00Z`) + 86_400_000 });
+
+  it('GetCareDocumentation 2: the period applies to documentTime, authorTime and signatureTime', () => {
+    const gcd2 = { contract: 'GetCareDocumentation', major: '2' } as const;
+    const note = { ...item, author: { name: 'A', time: new Date('2024-03-08T09:00:00Z') }, signer: { name: 'S', time: new Date('2024-03-12T09:00:00Z') } } as RecordItem;
+    for (const d of ['2024-03-08', '2024-03-10', '2024-03-12']) expect(matchesRequest(note, { ...none, period: day(d) }, gcd2), d).toBe(true);
+    expect(matchesRequest(note, { ...none, period: day('2024-03-11') }, gcd2)).toBe(false);
+    // Unsigned: no signatureTime, so the signer's time does not count.
+    expect(matchesRequest({ ...note, signed: false }, { ...none, period: day('2024-03-12') }, gcd2)).toBe(false);
+    // Without the contract, the old rule (documentTime only for a note) still holds.
+    expect(matchesRequest(note, { ...none, period: day('2024-03-12') })).toBe(false);
+  });
+
+  it('GetMedicationHistory 2: the period applies to authorTime, startOfTreatment and endOfTreatment, not the whole treatment', () => {
+    const gmh2 = { contract: 'GetMedicationHistory', major: '2' } as const;
+    const prescription = { ...item, infoType: 'medication', time: new Date('2024-03-01T10:00:00Z'), period: { start: new Date('2024-03-02T00:00:00Z'), end: new Date('2024-03-30T00:00:00Z') } } as RecordItem;
+    for (const d of ['2024-03-01', '2024-03-02', '2024-03-30']) expect(matchesRequest(prescription, { ...none, period: day(d) }, gmh2), d).toBe(true);
+    expect(matchesRequest(prescription, { ...none, period: day('2024-03-15') }, gmh2)).toBe(false);
+    expect(matchesRequest(prescription, { ...none, period: day('2024-03-15') })).toBe(true);
+    // An open-ended treatment: only its start and the prescription's time.
+    const ongoing = { ...prescription, period: { start: new Date('2024-03-02T00:00:00Z') } } as RecordItem;
+    expect(matchesRequest(ongoing, { ...none, period: { startMs: at('2024-04-01T00:00:00Z') } }, gmh2)).toBe(false);
+  });
 });

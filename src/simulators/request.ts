@@ -1,6 +1,7 @@
 import { JournalenError } from '../errors/index.js';
 import type { RecordItem } from '../domain/record.js';
 import { addDays, type IsoDate } from '../domain/time.js';
+import type { ContractVersion } from '../contracts/types.js';
 import { children, rivTime, text, type XmlNode } from '../contracts/xml.js';
 
 /**
@@ -94,25 +95,50 @@ export function readProducerRequest(request: XmlNode): ProducerRequest {
 }
 
 /**
- * The request's filters applied to one item, as a producer applies them: care unit, care giver,
- * source system, care contact, and the period against the item's time or the period it covers.
+ * The instants a contract version's period filter applies to, where the official test suites
+ * name them (test case 1.2.1; `src/conformance/period-fields.ts` reads the same from the XML),
+ * taken from the canonical item as our writers write those elements. Any one inside the period
+ * is a match. Contracts not listed: the item's time, or the period it covers overlapping.
  */
-export function matchesRequest(item: RecordItem, request: ProducerRequest): boolean {
+const PERIOD_INSTANTS: Readonly<Record<string, (item: RecordItem) => readonly (Date | undefined)[]>> = {
+  // documentTime, authorTime, signatureTime (the lock time of a locked unsigned note is written as signatureTime).
+  'GetCareDocumentation/2': (item) => [
+    item.time,
+    item.author?.time ?? item.time,
+    item.signed ? item.signer?.time : item.locked ? (item.author?.time ?? item.time) : undefined,
+  ],
+  // prescriber.authorTime and the accountable professional's authorTime (both written as the
+  // item's time), startOfTreatment, endOfTreatment: instants, not the treatment's whole span.
+  'GetMedicationHistory/2': (item) => [item.time, item.period?.start, item.period?.end],
+};
+
+/**
+ * The request's filters applied to one item, as a producer applies them: care unit, care giver,
+ * source system, care contact, and the period against the timestamps the contract's
+ * specification names (or the item's time or the period it covers, without a contract).
+ */
+export function matchesRequest(item: RecordItem, request: ProducerRequest, contract?: Pick<ContractVersion, 'contract' | 'major'>): boolean {
   if (request.careUnitHsaIds.length > 0 && !request.careUnitHsaIds.includes(item.careUnit.hsaId ?? item.careUnitHsaId ?? '')) return false;
   if (request.careGiverHsaIds.length > 0 && !request.careGiverHsaIds.includes(item.careGiver.hsaId ?? '')) return false;
   if (request.sourceSystemHsaId !== undefined && request.sourceSystemHsaId !== item.sourceSystemHsaId) return false;
-  if (request.careContactIds.length > 0 && (item.careContactId === undefined || !request.careContactIds.includes(item.careContactId))) return false;
+  if (request.careContactIds.length > 0) {
+    // A care contact is also found by its own id: GetCareContacts 2's header has no
+    // careContactId, so the id a consumer has of a contact there is the contact's documentId.
+    const contactIds = item.infoType === 'careContact' ? [item.id, item.careContactId] : [item.careContactId];
+    if (!contactIds.some((id) => id !== undefined && request.careContactIds.includes(id))) return false;
+  }
   const period = request.period;
   if (period) {
     const start = period.startMs ?? -Infinity;
     const end = period.endMs ?? Infinity;
-    const t = item.time.getTime();
-    const within = t >= start && t < end;
+    const inside = (t: Date | undefined) => t !== undefined && t.getTime() >= start && t.getTime() < end;
+    const instants = contract === undefined ? undefined : PERIOD_INSTANTS[`${contract.contract}/${contract.major}`];
+    if (instants !== undefined) return instants(item).some(inside);
     // An item covering a period (a stay, a prescription, an alert's validity) matches when it overlaps.
     const from = item.period?.start?.getTime();
     const to = item.period?.end?.getTime() ?? Infinity;
     const overlaps = from !== undefined && from < end && to >= start;
-    if (!within && !overlaps) return false;
+    if (!inside(item.time) && !overlaps) return false;
   }
   return true;
 }

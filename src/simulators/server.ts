@@ -189,7 +189,7 @@ export async function startSimulators(options: SimulatorsOptions): Promise<Runni
     const cutoff = now().getTime();
     return population
       .itemsFor(patientId, sim.info.id, contract.infoType)
-      .filter((item) => item.time.getTime() <= cutoff && matchesRequest(item, request));
+      .filter((item) => item.time.getTime() <= cutoff && matchesRequest(item, request, contract));
   };
 
   const answer = (sim: Simulator, path: string, body: Buffer): string => {
