@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
 import { appendAudit, type AuditActor } from '../../audit/index.js';
 import { DEFAULT_TEST_PATIENTS, verifyProducer, type ConformanceReport, type VerifyProducerOptions } from '../../conformance/index.js';
 import type { Db } from '../../db/connection.js';
@@ -12,8 +12,10 @@ import { completeStep, reportProblem, sitEndpoints, verificationTarget } from '.
  * to the job's row, so any process can show it; when done the row holds the report, the
  * connection its last verification, and the step is completed if the report passed.
  *
- * A process that stops mid-run leaves its job `running`; a new job for the connection may be
- * queued once the old one is older than STALE_AFTER_MS.
+ * A process that stops mid-run (a restart, a crash) leaves its job `running`. Once such a job is
+ * older than STALE_AFTER_MS it is marked `failed` with STALE_REASON: when the page reads it, or
+ * when a new run of the connection is queued over it. (Should its process still be alive after
+ * all, its late result replaces the mark: the report is real.)
  */
 
 export interface VerificationJob {
@@ -35,6 +37,34 @@ export interface VerificationJob {
 
 /** A running job older than this no longer blocks a new one (its process is taken to be gone). */
 export const STALE_AFTER_MS = 10 * 60_000;
+/** Why a stale job was marked failed: shown on the connection's page. */
+export const STALE_REASON = `the verification stopped: the service was restarted or the run took longer than ${STALE_AFTER_MS / 60_000} minutes`;
+
+const UNFINISHED: VerificationJobStatus[] = ['queued', 'running'];
+/** Started (or queued) before this moment, and not finished: stale. */
+const staleBefore = (now: Date) => new Date(now.getTime() - STALE_AFTER_MS);
+const isStale = (row: Pick<typeof verificationJob.$inferSelect, 'status' | 'startedAt' | 'createdAt'>, now: Date) =>
+  UNFINISHED.includes(row.status) && (row.startedAt ?? row.createdAt).getTime() <= staleBefore(now).getTime();
+
+/**
+ * Marks the connection's stale unfinished jobs failed with STALE_REASON; the ids marked. Only
+ * rows still unfinished are touched, so a run that finishes meanwhile keeps its result.
+ */
+async function failStaleJobs(db: Pick<Db, 'update'>, connectionId: number, now: Date): Promise<number[]> {
+  const cutoff = staleBefore(now);
+  const marked = await db
+    .update(verificationJob)
+    .set({ status: 'failed', error: STALE_REASON, finishedAt: now })
+    .where(
+      and(
+        eq(verificationJob.connectionId, connectionId),
+        inArray(verificationJob.status, UNFINISHED),
+        or(lte(verificationJob.startedAt, cutoff), and(isNull(verificationJob.startedAt), lte(verificationJob.createdAt, cutoff))),
+      ),
+    )
+    .returning({ id: verificationJob.id });
+  return marked.map((m) => m.id);
+}
 const MAX_TEST_PATIENTS = 20;
 const PATIENT_ID = /^[0-9]{8}[0-9A-Za-z]{4}$/;
 
@@ -74,10 +104,18 @@ export async function getVerificationJob(db: Db, id: number): Promise<Verificati
   return toJob(row);
 }
 
-/** The connection's newest job, or null. */
-export async function latestVerificationJob(db: Db, connectionId: number): Promise<VerificationJob | null> {
-  const [row] = await db.select().from(verificationJob).where(eq(verificationJob.connectionId, connectionId)).orderBy(desc(verificationJob.id)).limit(1);
-  return row ? toJob(row) : null;
+/**
+ * The connection's newest job, or null. A stale unfinished one is marked failed first (see
+ * STALE_REASON), so the page says the run stopped instead of refreshing itself forever.
+ */
+export async function latestVerificationJob(db: Db, connectionId: number, options: { readonly now?: Date } = {}): Promise<VerificationJob | null> {
+  const newest = async () => (await db.select().from(verificationJob).where(eq(verificationJob.connectionId, connectionId)).orderBy(desc(verificationJob.id)).limit(1))[0];
+  const row = await newest();
+  if (!row) return null;
+  const now = options.now ?? new Date();
+  if (!isStale(row, now)) return toJob(row);
+  await failStaleJobs(db, connectionId, now);
+  return toJob((await newest())!);
 }
 
 export interface StartVerificationOptions {
@@ -112,9 +150,11 @@ export async function startVerificationJob(
       .where(and(eq(verificationJob.connectionId, connectionId), inArray(verificationJob.status, ['queued', 'running'])))
       .orderBy(desc(verificationJob.id))
       .limit(1);
-    if (active && now.getTime() - (active.startedAt ?? active.createdAt).getTime() < STALE_AFTER_MS) {
+    if (active && !isStale(active, now)) {
       throw new JournalenError('CONFLICT', 'a verification of this connection is already under way', { jobId: active.id, reason: 'verificationRunning' });
     }
+    // A run whose process is gone is recorded as stopped, not left `running` beside the new one.
+    if (active) await failStaleJobs(tx, connectionId, now);
     const [inserted] = await tx
       .insert(verificationJob)
       .values({ connectionId, status: 'queued', testPatients, note: options.note?.trim() || null, requestedBy: actor.id, requestedByName: actor.name ?? null, createdAt: now })

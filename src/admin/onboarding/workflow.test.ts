@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditActor } from '../../audit/index.js';
 import type { ConformanceReport } from '../../conformance/index.js';
 import { contractVersion } from '../../contracts/registry.js';
-import { auditEntry } from '../../db/schema.js';
+import { auditEntry, verificationJob } from '../../db/schema.js';
 import { isJournalenError } from '../../errors/index.js';
 import { isAuthorized, resolveRoute, upsertRoute } from '../../routing/store.js';
 import { describeEachDatabase } from '../../testing/databases.js';
@@ -14,7 +14,7 @@ import { startWorld, takeOutOfProduction, type World } from '../../testing/world
 import { AGENT_SOURCE, JOURNALEN_HSA_IDS, LEAD_TIME_SOURCE, ONBOARDING_STEPS, STEP_ORDER } from './steps.js';
 import { addMonths, completeStep, createConnection, getConnection, listConnections, runVerification, type ConnectionInput } from './workflow.js';
 import { createAgent, listAgents } from './agents.js';
-import { getVerificationJob, parseTestPatients, startVerificationJob } from './verification-jobs.js';
+import { getVerificationJob, latestVerificationJob, parseTestPatients, STALE_AFTER_MS, STALE_REASON, startVerificationJob } from './verification-jobs.js';
 
 const operator: AuditActor = { id: 'operator-test', role: 'administrator', name: 'Olga Operatör' };
 const ns = (name: string) => contractVersion(name)!.responderNamespace;
@@ -188,6 +188,40 @@ describeEachDatabase('producer onboarding', (getDb) => {
     expect(finished.report).toMatchObject({ ok: false });
     expect(finished.problem).toMatch(/did not pass/);
     expect((await getConnection(db(), c.id)).nextStep).toBe('producerVerification');
+  });
+
+  it('marks a job whose process died failed with the reason: when the page reads it, and when a new run is started over it', async () => {
+    const c = await createConnection(db(), operator, replayConnection({ contracts: [ns('GetDiagnosis')] }), new Date());
+    for (const step of ['startMeeting', 'preStudySubmitted', 'preStudyApproved', 'sitOrder'] as const) await completeStep(db(), operator, c.id, { step }, new Date());
+    const now = new Date();
+    const ago = (ms: number) => new Date(now.getTime() - ms);
+    // As a process leaves it when it stops mid-run: running, never finished.
+    const orphan = async (startedAt: Date | null, createdAt: Date) =>
+      (await db().insert(verificationJob).values({ connectionId: c.id, status: startedAt ? 'running' : 'queued', testPatients: ['191212121212'], requestedBy: operator.id, createdAt, startedAt }).returning())[0]!.id;
+
+    // Not yet stale: still shown as running, and a new run is refused.
+    const fresh = await orphan(ago(STALE_AFTER_MS - 60_000), ago(STALE_AFTER_MS - 60_000));
+    expect(await latestVerificationJob(db(), c.id, { now })).toMatchObject({ id: fresh, status: 'running', error: null });
+    await expectError(startVerificationJob(db(), operator, c.id, { now: () => now, verify: verifyOptions }), 'CONFLICT', /already under way/);
+
+    // Read once it is stale: failed, with why.
+    const later = new Date(now.getTime() + 2 * 60_000);
+    const read = await latestVerificationJob(db(), c.id, { now: later });
+    expect(read).toMatchObject({ id: fresh, status: 'failed', error: STALE_REASON });
+    expect(read!.finishedAt?.getTime()).toBe(later.getTime());
+    expect(STALE_REASON).toBe('the verification stopped: the service was restarted or the run took longer than 10 minutes');
+    expect(await getVerificationJob(db(), fresh)).toMatchObject({ status: 'failed', error: STALE_REASON });
+
+    // Queued but never started, then a new run over it: the old one is failed, the new one runs.
+    const queued = await orphan(null, ago(STALE_AFTER_MS + 1));
+    const { job, done } = await startVerificationJob(db(), operator, c.id, { now: () => new Date(), verify: verifyOptions });
+    expect(job.id).toBeGreaterThan(queued);
+    expect(await getVerificationJob(db(), queued)).toMatchObject({ status: 'failed', error: STALE_REASON });
+    expect((await done).status).toBe('done');
+    // A finished job is never marked, however old.
+    expect(await latestVerificationJob(db(), c.id, { now: new Date(now.getTime() + 24 * 3_600_000) })).toMatchObject({ id: job.id, status: 'done', error: null });
+    const statuses = await db().select({ id: verificationJob.id, status: verificationJob.status }).from(verificationJob).where(eq(verificationJob.connectionId, c.id));
+    expect(statuses.filter((r) => r.status === 'running' || r.status === 'queued')).toEqual([]);
   });
 
   describe('the shorter path for added information types', () => {

@@ -140,7 +140,7 @@ export const registerAdminOperationsPages: FastifyPluginAsync<OperationsOptions>
     const admin = await requireAdmin(request, db, { action: 'read', regionCode: connection.regionCode });
     const systems = await systemOptions();
     const agents = connection.agentId !== null ? await listAgents(db) : [];
-    const job = await latestVerificationJob(db, connection.id);
+    const job = await latestVerificationJob(db, connection.id, { now: now() });
     const systemName = connection.sourceSystemId ? (systems.find((s) => s.id === connection.sourceSystemId)?.name ?? connection.sourceSystemId) : (connection.sourceSystemName ?? '');
     return html(
       reply,

@@ -1,6 +1,7 @@
 import { takeOutOfProduction } from '../../testing/world.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { completeStep, createConnection, type ConnectionInput } from '../../admin/onboarding/index.js';
+import { completeStep, createConnection, STALE_AFTER_MS, STALE_REASON, type ConnectionInput } from '../../admin/onboarding/index.js';
+import { verificationJob } from '../../db/schema.js';
 import { grantRole } from '../../admin/roles.js';
 import { demoAdminNumber } from '../../demo/admins.js';
 import { recordSourceStatuses } from '../../admin/statistics/index.js';
@@ -138,6 +139,24 @@ describeEachDatabase('operations pages: onboarding and agents', (getDb) => {
       await replay.close();
     }
   }, 60_000);
+
+  it('shows a verification whose process died as stopped, with the reason, instead of refreshing forever', async () => {
+    const db = getDb().db;
+    const cosmic = j.world.sources.simulators.system('cosmic');
+    const id = (await createConnection(db, system, { kind: 'new', regionCode: '05', careProviderHsaIds: ['SE2321000016-AAAA'], sourceSystemName: 'Avbruten', logicalAddress: cosmic.logicalAddress, contracts: [diagnosis], endpoints: { sit: cosmic.baseUrl } }, new Date())).id;
+    for (const step of ['startMeeting', 'preStudySubmitted', 'preStudyApproved', 'sitOrder'] as const) await completeStep(db, system, id, { step }, new Date());
+    // Left `running` by a process that stopped 11 minutes ago.
+    const startedAt = new Date(Date.now() - STALE_AFTER_MS - 60_000);
+    await db.insert(verificationJob).values({ connectionId: id, status: 'running', checksDone: 3, checksTotal: 18, testPatients: ['191212121212'], requestedBy: 'test', createdAt: startedAt, startedAt });
+    const page = await operator.get(`/admin/anslutningar/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Verifieringen kunde inte köras:');
+    expect(page.body).toContain(STALE_REASON);
+    expect(page.body).not.toContain('http-equiv="refresh"');
+    expect(page.body).not.toMatch(/Verifieringen pågår/);
+    // And a new run can be started from the page.
+    expect(page.body).toContain('Kör verifiering');
+  });
 
   it('lets a care provider administrator see and change only its region', async () => {
     const list = await regionAdmin.get('/admin/anslutningar');
