@@ -130,9 +130,14 @@ describe('journalen verify-producer', () => {
   });
 
   it('builds the platform URLs by default and refuses TLS options without https', async () => {
+    // The replay producer answers on the platform's paths too.
     const r = await cli(['verify-producer', '--endpoint', replay.baseUrl, '--logical-address', replay.logicalAddress, '--contract', 'GetDiagnosis', '--timeout-ms', '2000']);
-    expect(r.code).toBe(EXIT.input);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(EXIT.ok);
     expect(JSON.parse(r.stdout).contracts[0].url).toBe(`${replay.baseUrl}/vp/clinicalprocess/healthcond/description/GetDiagnosis/2/rivtabp21`);
+    const elsewhere = await cli(['verify-producer', '--endpoint', replay.baseUrl, '--path-template', '/elsewhere/{contract}', '--logical-address', replay.logicalAddress, '--contract', 'GetDiagnosis', '--timeout-ms', '2000']);
+    expect(elsewhere.code).toBe(EXIT.input);
+    expect(JSON.parse(elsewhere.stdout).contracts[0].url).toBe(`${replay.baseUrl}/elsewhere/GetDiagnosis`);
     const tls = await cli(['verify-producer', '--endpoint', replay.baseUrl, '--logical-address', 'X', '--cert', 'a.pem', '--key', 'b.pem']);
     expect(tls.code).toBe(EXIT.usage);
     expect(tls.stderr).toMatch(/needs an https --endpoint/);

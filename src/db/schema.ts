@@ -431,6 +431,11 @@ export const producerConnection = pgTable(
     endpointSit: text('endpoint_sit'),
     endpointQa: text('endpoint_qa'),
     endpointProduction: text('endpoint_production'),
+    /**
+     * Path of each contract below the endpoints: `{domain}`, `{contract}`, `{major}` (src/transport/addresses.ts).
+     * Connections made before it existed keep our simulators' `/{contract}/{major}`.
+     */
+    pathTemplate: text('path_template').notNull().default('/{contract}/{major}'),
     /** Swedish calendar dates (YYYY-MM-DD). */
     appliedOn: text('applied_on').notNull(),
     plannedProductionDate: text('planned_production_date'),

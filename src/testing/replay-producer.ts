@@ -312,7 +312,9 @@ export async function startReplayProducer(options: ReplayOptions): Promise<Repla
         res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' });
         res.end(xml);
       };
-      const replay = contracts.get((req.url ?? '').replace(/^\/+|\/+$/g, ''));
+      // `/<Contract>/<major>` (our simulators' form) or the platform's `/vp/<domain>/<Contract>/<major>/rivtabp21`.
+      const path = /^\/(?:vp\/[A-Za-z0-9._/-]+\/)?([A-Za-z0-9]+\/\d+)(?:\/rivtabp21)?\/?$/.exec((req.url ?? '').split('?')[0]!);
+      const replay = path ? contracts.get(path[1]!) : undefined;
       if (req.method !== 'POST' || !replay) {
         res.writeHead(404, { 'content-type': 'text/plain' });
         res.end('no such contract');

@@ -183,7 +183,8 @@ export async function runVerificationJob(db: Db, actor: AuditActor, jobId: numbe
       endpoint: sitEndpoints(connection),
       logicalAddress: connection.logicalAddress,
       onProgress: async ({ checksDone, checksTotal }) => {
-        await db.update(verificationJob).set({ checksDone, checksTotal }).where(eq(verificationJob.id, jobId));
+        // Contract versions finish concurrently: an older count arriving late must not go backwards.
+        await db.update(verificationJob).set({ checksDone, checksTotal }).where(and(eq(verificationJob.id, jobId), lte(verificationJob.checksDone, checksDone)));
       },
     });
     await db.update(producerConnection).set({ lastVerification: report as unknown as Record<string, unknown> }).where(eq(producerConnection.id, connection.id));

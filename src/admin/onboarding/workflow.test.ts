@@ -12,7 +12,8 @@ import { RIVTA_DIR } from '../../testing/rivta.js';
 import { collectSeedSources, seedLines } from '../../testing/seeds.js';
 import { startWorld, takeOutOfProduction, type World } from '../../testing/world.js';
 import { AGENT_SOURCE, JOURNALEN_HSA_IDS, LEAD_TIME_SOURCE, ONBOARDING_STEPS, STEP_ORDER } from './steps.js';
-import { addMonths, completeStep, createConnection, getConnection, listConnections, runVerification, type ConnectionInput } from './workflow.js';
+import { addMonths, completeStep, createConnection, getConnection, listConnections, runVerification, sitEndpoints, type ConnectionInput } from './workflow.js';
+import { PLATFORM_PATH_TEMPLATE, SIMULATOR_PATH_TEMPLATE } from '../../transport/addresses.js';
 import { createAgent, listAgents } from './agents.js';
 import { getVerificationJob, latestVerificationJob, parseTestPatients, STALE_AFTER_MS, STALE_REASON, startVerificationJob } from './verification-jobs.js';
 
@@ -133,6 +134,20 @@ describeEachDatabase('producer onboarding', (getDb) => {
     expect(await resolveRoute(db(), prodKey)).toEqual({ found: true, endpointUrl: 'https://producent.example.se/replay/GetDiagnosis/2' });
     expect(await isAuthorized(db(), { ...prodKey, consumerHsaId: 'SE5565594230-BDK' })).toBe(true);
     await expectError(completeStep(db(), operator, c.id, { step: 'live' }, new Date()), 'CONFLICT', /already done/);
+  });
+
+  it('builds SIT addresses, routes and the verification\'s URLs from the connection\'s path template; without one, the simulators\' scheme', async () => {
+    await expectError(createConnection(db(), operator, newConnection({ pathTemplate: 'vp/{contract}' }), new Date()), 'INPUT_INVALID', /pathTemplate: must start with \//);
+    expect((await createConnection(db(), operator, newConnection(), new Date())).pathTemplate).toBe(SIMULATOR_PATH_TEMPLATE);
+    const c = await createConnection(db(), operator, replayConnection({ contracts: [ns('GetVaccinationHistory')], pathTemplate: PLATFORM_PATH_TEMPLATE }), new Date());
+    expect(c.pathTemplate).toBe(PLATFORM_PATH_TEMPLATE);
+    const platformUrl = `${replay.baseUrl}/vp/clinicalprocess/activityprescription/actoutcome/GetVaccinationHistory/2/rivtabp21`;
+    expect(sitEndpoints(c)).toEqual({ 'GetVaccinationHistory/2': platformUrl });
+    for (const step of ['startMeeting', 'preStudySubmitted', 'preStudyApproved', 'sitOrder'] as const) await completeStep(db(), operator, c.id, { step }, new Date());
+    expect(await resolveRoute(db(), { logicalAddress: c.logicalAddress, serviceContractNamespace: ns('GetVaccinationHistory'), environment: 'sit' })).toEqual({ found: true, endpointUrl: platformUrl });
+    const run = await runVerification(db(), operator, c.id, { now: new Date(), verify: verifyOptions });
+    expect(run.report.contracts.map((r) => r.url)).toEqual([platformUrl]);
+    expect(run.problem).toBeNull();
   });
 
   it('does not complete the verification when the producer is faulty, and keeps the failing report', async () => {

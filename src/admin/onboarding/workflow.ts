@@ -8,6 +8,7 @@ import { isHsaId } from '../../domain/identifiers/index.js';
 import { isRegionCode, type RegionCode } from '../../domain/regions.js';
 import { parseIsoDate, swedishDate } from '../../domain/time.js';
 import { JournalenError } from '../../errors/index.js';
+import { contractUrl, SIMULATOR_PATH_TEMPLATE, templateProblem } from '../../transport/addresses.js';
 import { grant, routesForLogicalAddress, upsertRoute } from '../../routing/store.js';
 import { ADD_INFORMATION_TYPES_LEAD_MONTHS, JOURNALEN_HSA_IDS, ONBOARDING_STEPS, STEP_ORDER, type OnboardingStepId } from './steps.js';
 
@@ -32,6 +33,12 @@ export interface ConnectionInput {
   /** Responder namespaces of the contract versions offered. */
   readonly contracts: readonly string[];
   readonly endpoints: { readonly sit?: string | null; readonly qa?: string | null; readonly production?: string | null };
+  /**
+   * Path of each contract below the endpoints (placeholders `{domain}`, `{contract}`, `{major}`):
+   * the platform's `/vp/{domain}/{contract}/{major}/rivtabp21` or our simulators'
+   * `/{contract}/{major}`. Absent or empty: the simulators', as every connection had before.
+   */
+  readonly pathTemplate?: string | null;
   /** YYYY-MM-DD; required when adding information types. */
   readonly plannedProductionDate?: string | null;
 }
@@ -56,6 +63,8 @@ export interface Connection {
   readonly logicalAddress: string;
   readonly contracts: readonly string[];
   readonly endpoints: Readonly<Record<RoutingEnvironment, string | null>>;
+  /** Path of each contract below the endpoints (see ConnectionInput). */
+  readonly pathTemplate: string;
   readonly appliedOn: string;
   readonly plannedProductionDate: string | null;
   readonly lastVerification: ConformanceReport | null;
@@ -151,6 +160,10 @@ async function checkInput(db: Db, input: ConnectionInput, today: string) {
     else endpoints[env] = value.replace(/\/+$/, '');
   }
 
+  const pathTemplate = input.pathTemplate?.trim() || SIMULATOR_PATH_TEMPLATE;
+  const wrongTemplate = templateProblem(pathTemplate);
+  if (wrongTemplate !== undefined) err('pathTemplate', wrongTemplate);
+
   let planned: string | null = input.plannedProductionDate?.trim() || null;
   if (planned !== null && parseIsoDate(planned) === null) {
     err('plannedProductionDate', 'must be a date YYYY-MM-DD');
@@ -183,7 +196,7 @@ async function checkInput(db: Db, input: ConnectionInput, today: string) {
   }
 
   if (errors.length > 0) throw invalid(errors);
-  return { kind, regionCode: input.regionCode as RegionCode, careProviders, systemId, systemName, agentId, logicalAddress, contracts, endpoints, planned };
+  return { kind, regionCode: input.regionCode as RegionCode, careProviders, systemId, systemName, agentId, logicalAddress, contracts, endpoints, pathTemplate, planned };
 }
 
 export async function createConnection(db: Db, actor: AuditActor, input: ConnectionInput, now: Date): Promise<Connection> {
@@ -204,6 +217,7 @@ export async function createConnection(db: Db, actor: AuditActor, input: Connect
         endpointSit: c.endpoints.sit,
         endpointQa: c.endpoints.qa,
         endpointProduction: c.endpoints.production,
+        pathTemplate: c.pathTemplate,
         appliedOn: today,
         plannedProductionDate: c.planned,
         createdBy: actor.id,
@@ -218,7 +232,7 @@ export async function createConnection(db: Db, actor: AuditActor, input: Connect
     await appendAudit(tx, {
       kind: 'adminAction',
       actor,
-      details: { action: 'connectionCreated', connectionId, regionCode: c.regionCode, before: null, after: { kind: c.kind, logicalAddress: c.logicalAddress, contracts: c.contracts, careProviderHsaIds: c.careProviders } },
+      details: { action: 'connectionCreated', connectionId, regionCode: c.regionCode, before: null, after: { kind: c.kind, logicalAddress: c.logicalAddress, contracts: c.contracts, careProviderHsaIds: c.careProviders, pathTemplate: c.pathTemplate } },
     });
     return connectionId;
   });
@@ -239,6 +253,7 @@ function toConnection(row: typeof producerConnection.$inferSelect, steps: readon
     logicalAddress: row.logicalAddress,
     contracts: row.contracts,
     endpoints: { sit: row.endpointSit, qa: row.endpointQa, production: row.endpointProduction },
+    pathTemplate: row.pathTemplate,
     appliedOn: row.appliedOn,
     plannedProductionDate: row.plannedProductionDate,
     lastVerification: (row.lastVerification as ConformanceReport | null) ?? null,
@@ -346,7 +361,7 @@ export async function completeStep(db: Db, actor: AuditActor, connectionId: numb
       const consumerHsaId = JOURNALEN_HSA_IDS[effect.environment].hsaId;
       for (const namespace of connection.contracts) {
         const version = contractByNamespace(namespace)!;
-        await upsertRoute(tx, { logicalAddress: connection.logicalAddress, serviceContractNamespace: namespace, environment: effect.environment, endpointUrl: `${endpoint}/${version.contract}/${version.major}` });
+        await upsertRoute(tx, { logicalAddress: connection.logicalAddress, serviceContractNamespace: namespace, environment: effect.environment, endpointUrl: contractUrl(endpoint, connection.pathTemplate, version) });
         await grant(tx, { consumerHsaId, serviceContractNamespace: namespace, logicalAddress: connection.logicalAddress, environment: effect.environment });
       }
     }
@@ -378,12 +393,12 @@ export async function verificationTarget(db: Db, connectionId: number): Promise<
   return before;
 }
 
-/** The URL of each offered contract version at the SIT endpoint, as the routing writes them. */
+/** The URL of each offered contract version at the SIT endpoint under the connection's path template, as the routing writes them. */
 export function sitEndpoints(connection: Connection): Record<string, string> {
   const endpoint: Record<string, string> = {};
   for (const ns of connection.contracts) {
     const v = contractByNamespace(ns)!;
-    endpoint[`${v.contract}/${v.major}`] = `${connection.endpoints.sit}/${v.contract}/${v.major}`;
+    endpoint[`${v.contract}/${v.major}`] = contractUrl(connection.endpoints.sit!, connection.pathTemplate, v);
   }
   return endpoint;
 }

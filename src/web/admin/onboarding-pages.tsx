@@ -1,7 +1,7 @@
 import { Fragment } from 'react';
 import { ONBOARDING_STEPS, OFFERABLE_CONTRACTS, STEP_ORDER, type Agent, type Connection, type OnboardingStepId, type VerificationJob } from '../../admin/onboarding/index.js';
 import type { ConformanceReport } from '../../conformance/index.js';
-import { CHECK_TITLES, DEFAULT_TEST_PATIENTS } from '../../conformance/index.js';
+import { CHECK_TITLES, DEFAULT_TEST_PATIENTS, PLATFORM_PATH_TEMPLATE, SIMULATOR_PATH_TEMPLATE } from '../../conformance/index.js';
 import { INFO_TYPE_NAMES } from '../../domain/record.js';
 import { REGIONS } from '../../domain/regions.js';
 import { withLang, type Lang } from '../i18n.js';
@@ -35,7 +35,10 @@ const W = {
     logicalAddressHint: 'Källsystemets HSA-id, som anges som LogicalAddress i anropen.',
     contracts: 'Tjänstekontrakt som erbjuds',
     endpoints: 'Adress per miljö',
-    endpointHint: 'Bas-URL; kontraktet läggs till som /Kontrakt/version.',
+    endpointHint: 'Bas-URL; kontraktets sökväg läggs till enligt mallen nedan.',
+    pathTemplate: 'Sökväg till tjänstekontrakten',
+    pathPlatform: 'Den nationella plattformens',
+    pathSimulator: 'Journalens simulatorers',
     sit: 'SIT',
     qa: 'QA',
     production: 'Produktion',
@@ -98,7 +101,10 @@ const W = {
     logicalAddressHint: 'The source system\'s HSA-id, given as LogicalAddress in the calls.',
     contracts: 'Service contracts offered',
     endpoints: 'Address per environment',
-    endpointHint: 'Base URL; the contract is appended as /Contract/version.',
+    endpointHint: "Base URL; the contract's path is appended by the template below.",
+    pathTemplate: 'Path of the service contracts',
+    pathPlatform: "The national platform's",
+    pathSimulator: "Journalen's simulators'",
     sit: 'SIT',
     qa: 'QA',
     production: 'Production',
@@ -190,6 +196,7 @@ export function connectionLabels(lang: Lang): Record<string, string> {
     'endpoints.sit': `${w.endpoints}: ${w.sit}`,
     'endpoints.qa': `${w.endpoints}: ${w.qa}`,
     'endpoints.production': `${w.endpoints}: ${w.production}`,
+    pathTemplate: w.pathTemplate,
     plannedProductionDate: w.planned,
   };
 }
@@ -308,6 +315,17 @@ export function ConnectionsPage(props: {
               <TextField name="endpoints.qa" label={w.qa} errors={errors} form={form} type="url" />
               <TextField name="endpoints.production" label={w.production} errors={errors} form={form} type="url" />
             </fieldset>
+            <fieldset>
+              <legend id={fieldId('pathTemplate')} tabIndex={-1}>{w.pathTemplate}</legend>
+              <FieldErrors errors={errors} field="pathTemplate" />
+              {/* A new connection defaults to the platform's form; a form posted without the field means the simulators' (the library's default). */}
+              {([['platform', PLATFORM_PATH_TEMPLATE, w.pathPlatform], ['simulator', SIMULATOR_PATH_TEMPLATE, w.pathSimulator]] as const).map(([key, template, label]) => (
+                <div key={key}>
+                  <input type="radio" id={`pathTemplate-${key}`} name="pathTemplate" value={template} defaultChecked={(value(form, 'pathTemplate') || PLATFORM_PATH_TEMPLATE) === template} />{' '}
+                  <label htmlFor={`pathTemplate-${key}`}>{label}: <code>{template}</code></label>
+                </div>
+              ))}
+            </fieldset>
             <TextField name="plannedProductionDate" label={w.planned} hint={w.plannedHint} errors={errors} form={form} type="date" />
             <p><button type="submit">{w.create}</button></p>
           </form>
@@ -364,6 +382,7 @@ export function ConnectionPage(props: { lang: Lang; path: string; session: Admin
         {(['sit', 'qa', 'production'] as const).map((env) => (
           <Fragment key={env}><dt>{`${w.endpoints}: ${w[env]}`}</dt><dd>{c.endpoints[env] ? <code>{c.endpoints[env]}</code> : '–'}</dd></Fragment>
         ))}
+        <dt>{w.pathTemplate}</dt><dd><code>{c.pathTemplate}</code></dd>
         <dt>{w.applied}</dt><dd>{c.appliedOn}</dd>
         {c.plannedProductionDate ? (<><dt>{w.planned}</dt><dd>{c.plannedProductionDate}</dd></>) : null}
       </dl>

@@ -108,6 +108,8 @@ export const registerAdminOperationsPages: FastifyPluginAsync<OperationsOptions>
       logicalAddress: formString(body, 'logicalAddress'),
       contracts: formList(body, 'contracts'),
       endpoints: { sit: formString(body, 'endpoints.sit'), qa: formString(body, 'endpoints.qa'), production: formString(body, 'endpoints.production') },
+      // The form offers the platform's template first; a post without the field means the simulators' (the library's default).
+      pathTemplate: formString(body, 'pathTemplate'),
       plannedProductionDate: formString(body, 'plannedProductionDate'),
     };
     try {

@@ -101,6 +101,26 @@ describeEachDatabase('operations pages: onboarding and agents', (getDb) => {
     expect(done.body).toContain('Nästa steg: Förstudie för SIT/QA inskickad');
   });
 
+  it('offers the platform\'s path template by default in the form, and keeps the simulators\' for a post without the field', async () => {
+    const page = await operator.get('/admin/anslutningar');
+    expect(page.body).toContain('<input type="radio" id="pathTemplate-platform" name="pathTemplate" checked="" value="/vp/{domain}/{contract}/{major}/rivtabp21"/>');
+    expect(page.body).toContain('<input type="radio" id="pathTemplate-simulator" name="pathTemplate" value="/{contract}/{major}"/>');
+    const csrf = hiddenField(page.body, '_csrf');
+    const form = (logicalAddress: string, extra: Record<string, string>) => ({
+      _csrf: csrf, kind: 'new', regionCode: '05', careProviderHsaIds: 'SE2321000016-AAAB', sourceSystemName: 'Mallsystem', logicalAddress, contracts: diagnosis, 'endpoints.sit': 'https://sit.example.se/p', ...extra,
+    });
+    const platform = await operator.post('/admin/anslutningar', form('SE2321000016-TPL1', { pathTemplate: '/vp/{domain}/{contract}/{major}/rivtabp21' }));
+    expect(platform.status).toBe(200);
+    expect(platform.body).toContain('<dt>Sökväg till tjänstekontrakten</dt><dd><code>/vp/{domain}/{contract}/{major}/rivtabp21</code></dd>');
+    const old = await operator.post('/admin/anslutningar', form('SE2321000016-TPL2', {}));
+    expect(old.status).toBe(200);
+    expect(old.body).toContain('<dt>Sökväg till tjänstekontrakten</dt><dd><code>/{contract}/{major}</code></dd>');
+    const bad = await operator.post('/admin/anslutningar', form('SE2321000016-TPL3', { pathTemplate: '/x/{nope}' }));
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain('href="#f-pathTemplate"');
+    expect(bad.body).toContain('unknown placeholder {nope}');
+  });
+
   it('runs the verification from the page in the background: the post returns at once, the page shows progress, then the report', async () => {
     // The SIT endpoint serves the official test data for the national test persons.
     const replay = await startReplayProducer({ rivtaDir: RIVTA_DIR, logicalAddress: 'SE2321000016-RPLY' });

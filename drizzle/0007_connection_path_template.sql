@@ -1,0 +1,1 @@
+ALTER TABLE "producer_connection" ADD COLUMN "path_template" text DEFAULT '/{contract}/{major}' NOT NULL;
