@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { soapEnvelope, soapFault } from '../contracts/soap.js';
 import { region, type RegionCode } from '../domain/regions.js';
 import { isJournalenError } from '../errors/index.js';
@@ -16,6 +16,7 @@ import {
   type HsaUnit,
 } from '../national/hsa-messages.js';
 import { CARE_UNITS, careGiverOf, careGivers } from './care-units.js';
+import { readBody, sendSoap, serveSoap } from './soap-http.js';
 
 /**
  * A simulated national HSA directory: GetUnit 5, GetHealthCareUnit 2 and GetHealthCareProvider 1
@@ -161,16 +162,11 @@ export async function startSimulatedHsaDirectory(
   const host = options.host ?? '127.0.0.1';
   const logicalAddress = options.logicalAddress ?? SIMULATED_HSA_LOGICAL_ADDRESS;
   const handler = createHsaDirectoryHandler({ logicalAddress, ...(options.catalogue ? { catalogue: options.catalogue } : {}) });
-  const sockets = new Set<Socket>();
   const maxRequestBytes = 64 * 1024;
   let count = 0;
   let fault: HsaDirectoryFault = null;
 
-  const send = (res: http.ServerResponse, status: number, body: string, contentType = 'text/xml; charset=utf-8') => {
-    if (res.destroyed || res.writableEnded) return;
-    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  };
+  const send = sendSoap;
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (req.method !== 'POST') {
@@ -197,17 +193,7 @@ export async function startSimulatedHsaDirectory(
   };
 
   const server = http.createServer();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.on('request', (req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, soapFault('soapenv:Server', 'internal error'));
-      else res.destroy();
-    });
-  });
-  server.on('clientError', (_error, socket) => socket.destroy());
+  const sockets = serveSoap(server, handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -235,21 +221,4 @@ export async function startSimulatedHsaDirectory(
       });
     },
   };
-}
-
-/** The body, or undefined once it passes `max` bytes (the rest is not read). */
-function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        req.pause();
-        resolve(undefined);
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks, size)));
-    req.on('error', reject);
-  });
 }

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { soapEnvelope, soapFault } from '../contracts/soap.js';
 import { isJournalenError } from '../errors/index.js';
 import {
@@ -16,6 +16,7 @@ import {
   type PuRequestedRecord,
 } from '../national/person-messages.js';
 import type { Population } from './population.js';
+import { readBody, sendSoap, serveSoap } from './soap-http.js';
 
 export { writeGetPersonsForProfileResponse } from '../national/person-messages.js';
 
@@ -147,24 +148,17 @@ export interface SimulatedPersonRegister {
   close(): Promise<void>;
 }
 
-const SOAP_CONTENT_TYPE = 'text/xml; charset=utf-8';
-
 export async function startSimulatedPersonRegister(options: SimulatedPersonRegisterOptions): Promise<SimulatedPersonRegister> {
   const host = options.host ?? '127.0.0.1';
   const logicalAddress = options.logicalAddress ?? SIMULATED_PERSON_REGISTER_ADDRESS;
   const maxRequestBytes = options.maxRequestBytes ?? 256 * 1024;
-  const sockets = new Set<Socket>();
   const held = new Set<http.ServerResponse>();
   let fault: PersonRegisterFault | null = null;
   let listening = false;
   let requests = 0;
   let port = options.port ?? 0;
 
-  const send = (res: http.ServerResponse, status: number, body: string, contentType = SOAP_CONTENT_TYPE) => {
-    if (res.destroyed || res.writableEnded) return;
-    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  };
+  const send = sendSoap;
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (req.method !== 'POST') {
@@ -173,16 +167,11 @@ export async function startSimulatedPersonRegister(options: SimulatedPersonRegis
       return;
     }
     requests++;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxRequestBytes) {
-        res.setHeader('connection', 'close');
-        send(res, 413, soapFault('soapenv:Client', `request larger than ${maxRequestBytes} bytes`));
-        return;
-      }
-      chunks.push(chunk);
+    const body = await readBody(req, maxRequestBytes);
+    if (body === undefined) {
+      res.setHeader('connection', 'close');
+      send(res, 413, soapFault('soapenv:Client', `request larger than ${maxRequestBytes} bytes`));
+      return;
     }
     const now = fault;
     if (now === 'timeout') {
@@ -192,22 +181,12 @@ export async function startSimulatedPersonRegister(options: SimulatedPersonRegis
     }
     if (now === 'http500') return send(res, 500, 'Internal Server Error\n', 'text/plain; charset=utf-8');
     if (now === 'soapFault') return send(res, 500, soapFault('soapenv:Server', 'PU: simulated failure'));
-    const answer = answerGetPersonsForProfile(options.population, Buffer.concat(chunks), { logicalAddress, otherPerson: now === 'otherPerson' });
+    const answer = answerGetPersonsForProfile(options.population, body, { logicalAddress, otherPerson: now === 'otherPerson' });
     send(res, answer.status, now === 'malformedXml' ? answer.body.slice(0, Math.floor(answer.body.length / 2)) : answer.body);
   };
 
   const server = http.createServer();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.on('request', (req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, soapFault('soapenv:Server', 'internal error'));
-      else res.destroy();
-    });
-  });
-  server.on('clientError', (_error, socket) => socket.destroy());
+  const sockets = serveSoap(server, handle);
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {

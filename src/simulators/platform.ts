@@ -21,6 +21,7 @@ import { isAuthorized, loadRoutingTable, resolveRoute, type RoutingEnvironment }
 import { contractUrl, PLATFORM_PATH_TEMPLATE } from '../transport/addresses.js';
 import { readProducerRequest, type ProducerRequest } from './request.js';
 import type { SimulatorFault } from './server.js';
+import { readBody, sendSoap, serveSoap, SOAP_CONTENT_TYPE } from './soap-http.js';
 import { contractNamespaceOf, vpFault, vpFaultXml, withLogicalAddress, type VpCode, type VpFault } from './vp-messages.js';
 
 /**
@@ -156,7 +157,6 @@ export interface RunningPlatform {
   close(): Promise<void>;
 }
 
-const SOAP_CONTENT_TYPE = 'text/xml; charset=utf-8';
 const ORIGINAL_CONSUMER = 'x-rivta-original-serviceconsumer-hsaid';
 const SENDER_ID = 'x-vp-sender-id';
 const INSTANCE_ID = 'x-vp-instance-id';
@@ -208,7 +208,6 @@ export async function startNationalPlatform(options: AggregatingPlatformOptions)
   const hasMoreMode = options.hasMore ?? 'forward';
   const cache = options.cache ? new ResponseCache({ ttlMs: options.cache.ttlMs, maxEntries: options.cache.maxEntries, now: () => performance.now() }) : undefined;
   const logger = options.logger;
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const closing = new AbortController();
   const counts = { requests: 0, answered: 0, forwarded: 0, aggregated: 0 };
@@ -466,11 +465,7 @@ export async function startNationalPlatform(options: AggregatingPlatformOptions)
 
   // ---- HTTP ----------------------------------------------------------------------------------
 
-  const send = (res: http.ServerResponse, status: number, body: string | Buffer, contentType = SOAP_CONTENT_TYPE) => {
-    if (res.destroyed || res.writableEnded) return;
-    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  };
+  const send = sendSoap;
 
   /** The sender as VP establishes it, or undefined (VP002). */
   const senderOf = (req: http.IncomingMessage): string | undefined => {
@@ -553,18 +548,10 @@ export async function startNationalPlatform(options: AggregatingPlatformOptions)
   const server = options.tls
     ? https.createServer({ key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca as string | Buffer | (string | Buffer)[], requestCert: true, rejectUnauthorized: true })
     : http.createServer();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+  const sockets = serveSoap(server, handle, {
+    faultText: 'national platform: internal error',
+    onError: (error) => logger?.error({ err: error instanceof Error ? error.message : String(error) }, 'simulated platform: internal error'),
   });
-  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    handle(req, res).catch((error: unknown) => {
-      logger?.error({ err: error instanceof Error ? error.message : String(error) }, 'simulated platform: internal error');
-      if (!res.headersSent) send(res, 500, soapFault('soapenv:Server', 'national platform: internal error'));
-      else res.destroy();
-    });
-  });
-  server.on('clientError', (_error: Error, socket: Socket) => socket.destroy());
   // A client without a valid certificate is refused in the handshake; nothing to answer.
   server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
@@ -642,22 +629,6 @@ function withDeadline<T>(promise: Promise<T>, ms: number, signal: AbortSignal): 
   });
 }
 
-/** The body, or undefined once it passes `max` bytes (the rest is not read). */
-function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        req.pause();
-        resolve(undefined);
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks, size)));
-    req.on('error', reject);
-  });
-}
 
 function relabel(items: readonly RecordItem[], patientId: string): RecordItem[] {
   const first = items.map((i) => i.sourceSystemHsaId).filter((a): a is string => a !== undefined).sort()[0];
