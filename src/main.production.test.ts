@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import { seedRegistry } from './registry/store.js';
 import { TOLVAN } from './simulators/population.js';
 import { describePostgres } from './testing/databases.js';
 import { HttpBrowser, hiddenField } from './testing/http-browser.js';
+import { freePort } from './testing/listening-journalen.js';
 import { createTestPki, type TestPkiFiles } from './testing/pki.js';
 
 /**
@@ -43,17 +43,6 @@ describe('production mode with nothing configured', () => {
     expect(run.stdout).not.toMatch(/simulated|demo identity provider/);
   });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The simulated national platform over mutual TLS, and an e-ID broker, outside the service. */
 interface Outside {

@@ -28,7 +28,7 @@ export interface ListeningJournalen {
 }
 
 /** A free loopback port: the identity provider must know the app's address before the app starts. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
