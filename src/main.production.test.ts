@@ -153,7 +153,7 @@ async function logIn(outside: Outside, b: HttpBrowser, personnummer: string) {
   return b.post(new URL(`/interaction/${uid}/login`, outside.idp.issuer), { uid, lang: 'sv', personnummer });
 }
 
-function productionSuite(title: string, database: () => Record<string, string>) {
+function productionSuite(title: string, database: (dir: string) => Record<string, string>) {
   describe(title, () => {
     let outside: Outside;
     beforeAll(async () => {
@@ -169,7 +169,7 @@ function productionSuite(title: string, database: () => Record<string, string>) 
     for (const mode of ['direct', 'platform'] as const) {
       it(`serves Tolvan's record over mutual TLS through the national platform (${mode})`, async () => {
         const before = { platform: outside.national.platform.stats().requests, register: outside.national.personRegister.requests, hsa: outside.national.hsaDirectory.calls() };
-        const service = await startService(outside, database(), mode);
+        const service = await startService(outside, database(outside.dir), mode);
         try {
           const b = browser();
           const landed = await logIn(outside, b, TOLVAN);
@@ -203,7 +203,8 @@ function productionSuite(title: string, database: () => Record<string, string>) 
   });
 }
 
-productionSuite('production mode on the simulated national platform [pglite]', () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), 'journalen-production-data-')) }));
+// A fresh embedded database for each start, inside the suite's folder (removed with it).
+productionSuite('production mode on the simulated national platform [pglite]', (dir) => ({ DATA_DIR: mkdtempSync(join(dir, 'data-')) }));
 describePostgres('production mode on the simulated national platform', (getUrl) => {
   productionSuite('with its own database', () => ({ DATABASE_URL: getUrl() }));
 });
