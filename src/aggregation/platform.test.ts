@@ -15,7 +15,8 @@ import { describeEachDatabase } from '../testing/databases.js';
 import { SAMPLES_DIR } from '../testing/rivta.js';
 import { startWorld, type World } from '../testing/world.js';
 import { aggregateRecord, type AggregatedRecord, type AggregationLimits, type SourceStatus } from './fetch-record.js';
-import { aggregateViaPlatform, NATIONAL_AGGREGATOR_LOGICAL_ADDRESS, type PlatformDeps } from './platform.js';
+import { aggregateViaPlatform, createPlatformAggregator, NATIONAL_AGGREGATOR_LOGICAL_ADDRESS, type PlatformDeps } from './platform.js';
+import { PlatformAnswerCache } from './platform-cache.js';
 import type { Transport } from './source-call.js';
 
 /**
@@ -28,6 +29,28 @@ const PLATFORM = NATIONAL_AGGREGATOR_LOGICAL_ADDRESS;
 const keys = (record: AggregatedRecord) => record.items.map((i) => `${i.sourceSystemHsaId}|${i.infoType}|${i.id}`);
 const query = (patientId: string, infoTypes?: RecordItem['infoType'][]) => ({ patientId, consumerHsaId: CONSUMER, ...(infoTypes ? { infoTypes } : {}) });
 const of = (sources: readonly SourceStatus[], address: string) => sources.filter((s) => s.logicalAddress === address);
+const timed = async <T>(run: () => Promise<T>) => {
+  const start = performance.now();
+  const value = await run();
+  return { value, ms: performance.now() - start };
+};
+const waitFor = async (condition: () => boolean, ms: number) => {
+  const end = performance.now() + ms;
+  while (!condition() && performance.now() < end) await new Promise((r) => setTimeout(r, 20));
+  return condition();
+};
+/** Waits `delayMs` before `answer`, unless the call is aborted first (counted). */
+const delayed = (delayMs: number, answer: Transport, aborted: { count: number } = { count: 0 }): Transport => async (url, init) => {
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, delayMs);
+    init.signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      aborted.count++;
+      reject(init.signal.reason);
+    }, { once: true });
+  });
+  return answer(url, init);
+};
 
 /** Every log line of a run, to check that no personnummer reached them. */
 function capture() {
@@ -327,6 +350,44 @@ describeEachDatabase('aggregation (platform mode)', (getDb) => {
     }
   });
 
+  it('answers at the display deadline with a slow contract pending on the platform\'s line; the next view shows its sources from the cache', async () => {
+    // GetDiagnosis's aggregated call comes back well after the display deadline; the rest go straight through.
+    const slowDiagnosis: Transport = (url, init) => (init.body.includes('GetDiagnosis') ? delayed(1800, fetch)(url, init) : fetch(url, init));
+    const aggregator = createPlatformAggregator({ ...deps({ transport: slowDiagnosis }), limits: { displayDeadlineMs: 700, deadlineMs: 4000, perCallTimeoutMs: 3500 } });
+    try {
+      const reference = await aggregateViaPlatform(deps(), query(TOLVAN, ['diagnosis']));
+      const approved = reference.items.filter((i) => i.approvedForPatient);
+      expect(approved.length).toBeGreaterThan(0);
+      const first = await timed(() => aggregator.aggregateRecord(query(TOLVAN, ['diagnosis', 'alert'])));
+      expect(first.ms).toBeGreaterThanOrEqual(650);
+      expect(first.ms).toBeLessThan(1700);
+      const diagnosis = (r: AggregatedRecord) => r.sources.filter((s) => s.contract === 'GetDiagnosis');
+      expect(diagnosis(first.value)).toEqual([
+        expect.objectContaining({ logicalAddress: PLATFORM, systemName: 'Nationella plattformen', status: 'pending', problem: 'stillAnswering', itemCount: 0, reason: expect.stringContaining('still answering') }),
+      ]);
+      expect(first.value.items.some((i) => i.infoType === 'diagnosis')).toBe(false);
+      expect(first.value.sources.filter((s) => s.contract === 'GetAlertInformation').every((s) => s.status === 'answered')).toBe(true);
+      expect(aggregator.backgroundRequests).toBe(1);
+      const key = { patientId: TOLVAN, contract: 'GetDiagnosis' };
+      expect(aggregator.cache?.has(key)).toBe(false);
+      expect(await waitFor(() => aggregator.backgroundRequests === 0, 4000)).toBe(true);
+      expect(aggregator.cache?.has(key)).toBe(true);
+      // In-time answers are not kept.
+      expect(aggregator.cache?.has({ patientId: TOLVAN, contract: 'GetAlertInformation' })).toBe(false);
+
+      // Still slow: the next view shows each source's last answer, approved items only.
+      const second = await timed(() => aggregator.aggregateRecord(query(TOLVAN, ['diagnosis'])));
+      expect(second.ms).toBeLessThan(1700);
+      expect(diagnosis(second.value).map((s) => s.logicalAddress)).toEqual(reference.sources.map((s) => s.logicalAddress));
+      for (const s of diagnosis(second.value)) expect(s).toMatchObject({ status: 'answeredFromCache', problem: 'stillAnswering', systemName: expect.any(String), cacheAgeMs: expect.any(Number) });
+      expect(second.value.items.map((i) => `${i.sourceSystemHsaId}|${i.id}`).sort()).toEqual(approved.map((i) => `${i.sourceSystemHsaId}|${i.id}`).sort());
+      expect(aggregator.backgroundRequests).toBe(1);
+    } finally {
+      await aggregator.close();
+    }
+    expect(aggregator.backgroundRequests).toBe(0);
+  });
+
   it('has nothing for someone no source holds anything about, and refuses a malformed query', async () => {
     expect(await aggregateViaPlatform(deps(), query('195709263080'))).toEqual({ items: [], sources: [] });
     await expect(aggregateViaPlatform(deps(), query('1912121212'))).rejects.toMatchObject({ code: 'JOURNALEN_INPUT_INVALID', details: { field: 'patientId' } });
@@ -423,5 +484,135 @@ describe('reading a platform answer', () => {
     const throwing = await run(answering(''), { platformUrl: () => { throw new Error('config'); } });
     const bad = await run(answering(''), { platformUrl: () => 'ftp://x' });
     for (const r of [throwing, bad]) expect(r.sources).toEqual([expect.objectContaining({ logicalAddress: PLATFORM, status: 'noRoute' })]);
+  });
+});
+
+// ---- The display deadline, without a network ------------------------------------------------------
+
+describe('platform mode\'s display deadline', () => {
+  const population = createPopulation({ seed: 'test', size: 40, now: new Date('2026-11-23T12:00:00Z') });
+  const diagnosis = contractVersion('GetDiagnosis')!;
+  const A = 'SE0000000001-AAAA';
+  const own = population.itemsFor(TOLVAN, 'cosmic', 'diagnosis').map((i) => ({ ...i, sourceSystemHsaId: A, approvedForPatient: true }));
+  const unapproved = { ...own[0]!, id: 'unapproved-1', approvedForPatient: false };
+  const header = writeProcessingStatus([{ logicalAddress: A, statusCode: 'DataFromSource', isResponseFromCache: false, isResponseInSynch: true, lastSuccessfulSynch: '20261123130000' }]);
+  // The platform's answer: A's diagnoses and one its producer has not approved for the patient.
+  const answer: Transport = async () => new Response(soapEnvelope(diagnosis.writeResponse([...own, unapproved]), { header }), { status: 200, headers: { 'content-type': 'text/xml' } });
+  const deps = (transport: Transport, limits: Partial<PlatformDeps['limits']> = {}): PlatformDeps => ({
+    platformUrl: () => 'http://platform.invalid/x',
+    transport,
+    limits: { displayDeadlineMs: 300, deadlineMs: 3000, perCallTimeoutMs: 2500, ...limits },
+  });
+  const ask = () => query(TOLVAN, ['diagnosis']);
+  const key = { patientId: TOLVAN, contract: 'GetDiagnosis' };
+
+  it('never keeps or shows from the cache an item not approved for the patient', async () => {
+    expect(own.length).toBeGreaterThan(0);
+    // Fresh, the answer carries the unapproved item (the record service decides what is shown).
+    const fresh = await aggregateViaPlatform(deps(answer), ask());
+    expect(fresh.items.some((i) => i.id === 'unapproved-1')).toBe(true);
+    const aggregator = createPlatformAggregator(deps(delayed(600, answer)));
+    try {
+      const first = await timed(() => aggregator.aggregateRecord(ask()));
+      expect(first.ms).toBeLessThan(550);
+      expect(first.value).toEqual({ items: [], sources: [expect.objectContaining({ logicalAddress: PLATFORM, status: 'pending', problem: 'stillAnswering' })] });
+      expect(await waitFor(() => aggregator.backgroundRequests === 0, 3000)).toBe(true);
+      const held = aggregator.cache!.get(key)!;
+      expect(held.lines).toEqual([{ status: expect.objectContaining({ logicalAddress: A, status: 'answered', itemCount: own.length }), items: expect.any(Array) }]);
+      expect(held.lines[0]!.items.map((i) => i.id).sort()).toEqual(own.map((i) => i.id).sort());
+      const second = await aggregator.aggregateRecord(ask());
+      expect(second.sources).toEqual([expect.objectContaining({ logicalAddress: A, status: 'answeredFromCache', problem: 'stillAnswering', itemCount: own.length })]);
+      expect(second.items.map((i) => i.id).sort()).toEqual(own.map((i) => i.id).sort());
+      expect(second.items.every((i) => i.approvedForPatient)).toBe(true);
+    } finally {
+      await aggregator.close();
+    }
+  });
+
+  it('an answer in time replaces the one held; a late failure or a call past the deadline keeps nothing', async () => {
+    const aborted = { count: 0 };
+    let mode: 'slow' | 'fast' | 'failing' | 'deaf' = 'slow';
+    const transport: Transport = (url, init) =>
+      mode === 'fast'
+        ? answer(url, init)
+        : mode === 'slow'
+          ? delayed(500, answer)(url, init)
+          : mode === 'failing'
+            ? delayed(500, async () => new Response(soapFault('soapenv:Server', 'boom'), { status: 500 }))(url, init)
+            : delayed(10_000, answer, aborted)(url, init);
+    const aggregator = createPlatformAggregator(deps(transport, { deadlineMs: 1500, perCallTimeoutMs: 10_000 }));
+    try {
+      await aggregator.aggregateRecord(ask());
+      expect(await waitFor(() => aggregator.backgroundRequests === 0, 3000)).toBe(true);
+      const stored = aggregator.cache!.get(key)!.storedAt;
+      mode = 'fast';
+      const fresh = await aggregator.aggregateRecord(ask());
+      expect(fresh.sources).toEqual([expect.objectContaining({ status: 'answered' })]);
+      expect(aggregator.cache!.get(key)!.storedAt).toBeGreaterThan(stored);
+      aggregator.cache!.clear();
+      for (const next of ['failing', 'deaf'] as const) {
+        mode = next;
+        const late = await aggregator.aggregateRecord(ask());
+        expect(late.sources).toEqual([expect.objectContaining({ status: 'pending' })]);
+        expect(await waitFor(() => aggregator.backgroundRequests === 0, 3000)).toBe(true);
+        expect(aggregator.cache!.size).toBe(0);
+      }
+      // The deaf call was stopped by the overall deadline.
+      expect(aborted.count).toBe(1);
+    } finally {
+      await aggregator.close();
+    }
+  });
+
+  it('close() stops the background calls at once and refuses new reads', async () => {
+    const aborted = { count: 0 };
+    const aggregator = createPlatformAggregator(deps(delayed(3000, answer, aborted), { deadlineMs: 10_000, perCallTimeoutMs: 9000 }));
+    const first = await aggregator.aggregateRecord(ask());
+    expect(first.sources).toEqual([expect.objectContaining({ status: 'pending' })]);
+    expect(aggregator.backgroundRequests).toBe(1);
+    const closing = await timed(() => aggregator.close());
+    expect(closing.ms).toBeLessThan(300);
+    expect(aborted.count).toBe(1);
+    expect(aggregator.backgroundRequests).toBe(0);
+    expect(aggregator.cache!.size).toBe(0);
+    await expect(aggregator.aggregateRecord(ask())).rejects.toMatchObject({ code: 'JOURNALEN_INTERNAL' });
+  });
+
+  it('without a cache, with the display deadline at the overall one, or without the aggregator, everything is waited for', async () => {
+    const slow = delayed(700, answer);
+    const none = createPlatformAggregator({ ...deps(slow), cache: false });
+    const whole = createPlatformAggregator(deps(slow, { displayDeadlineMs: 3000, deadlineMs: 3000 }));
+    try {
+      for (const read of [() => none.aggregateRecord(ask()), () => whole.aggregateRecord(ask()), () => aggregateViaPlatform(deps(slow), ask())]) {
+        const waited = await timed(read);
+        expect(waited.ms).toBeGreaterThanOrEqual(650);
+        expect(waited.value.sources).toEqual([expect.objectContaining({ logicalAddress: A, status: 'answered', itemCount: own.length + 1 })]);
+      }
+      expect(none.backgroundRequests + whole.backgroundRequests).toBe(0);
+      expect(none.cache).toBeUndefined();
+      expect(whole.cache!.size).toBe(0);
+    } finally {
+      await Promise.all([none.close(), whole.close()]);
+    }
+  });
+
+  it('the cache keeps approved items only, for its time, and at most its entries', () => {
+    let now = 0;
+    const cache = new PlatformAnswerCache({ ttlMs: 1000, maxEntries: 2, now: () => now });
+    const line = { status: { logicalAddress: A, contract: 'GetDiagnosis' as const, version: '2', infoType: 'diagnosis' as const, status: 'answered' as const, itemCount: own.length + 1, durationMs: 1 }, items: [...own, unapproved] };
+    cache.put(key, [line]);
+    expect(cache.get(key)!.lines[0]!.items.some((i) => !i.approvedForPatient)).toBe(false);
+    expect(cache.get(key)!.lines[0]!.status.itemCount).toBe(own.length);
+    // The period is part of the key.
+    const period = { ...key, period: { start: new Date('2026-01-01T00:00:00Z') } };
+    expect(cache.has(period)).toBe(false);
+    cache.put(period, [line]);
+    cache.put({ ...key, contract: 'GetAlertInformation' }, [line]);
+    expect(cache.size).toBe(2);
+    expect(cache.has(key)).toBe(false);
+    now = 1001;
+    expect(cache.get(period)).toBeUndefined();
+    expect(() => new PlatformAnswerCache({ ttlMs: 0, maxEntries: 1, now: () => 0 })).toThrow(RangeError);
+    expect(() => new PlatformAnswerCache({ ttlMs: 1, maxEntries: 0, now: () => 0 })).toThrow(RangeError);
   });
 });

@@ -28,10 +28,17 @@
  * this consumer may not call the aggregating service) is read with the platform's fault codes.
  * Nothing the platform sends makes this throw; only bad input (INPUT_INVALID) does.
  *
- * No cache here, on purpose: the platform may have its own (and says so with DataFromCache…), and
- * a cache of ours would be a second place where items not approved for the patient could linger.
- * No circuit breaker or per-producer slots either: there is one producer, and its per-source
- * failures arrive as statuses, not as failed calls.
+ * The display deadline (`createPlatformAggregator`): the answer is given at `displayDeadlineMs`
+ * with the contracts that have come back; a contract whose aggregated call is still out is one
+ * `pending` line (`stillAnswering`) on the platform's address, or, when the last answer for it is
+ * held, that answer's sources as `answeredFromCache`. The call goes on in the background until the
+ * overall deadline and what it brings (items approved for the patient only, platform-cache.ts) is
+ * kept per patient, contract and period for the next view. Only answers that came late, and fresher
+ * answers of contracts already held, are kept: the platform may have its own cache (and says so
+ * with DataFromCache…), and ours is not a second place where a failing source's items linger.
+ * `aggregateViaPlatform` alone keeps no state: it waits for every call, up to the deadline.
+ * No circuit breaker or per-producer slots: there is one producer, and its per-source failures
+ * arrive as statuses, not as failed calls. Nothing here touches the database.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -41,6 +48,7 @@ import type { ContractVersion, ProcessingStatusEntry } from '../contracts/types.
 import { children, DEFAULT_LIMITS as DEFAULT_XML_LIMITS, rivTime, text } from '../contracts/xml.js';
 import type { RecordItem } from '../domain/record.js';
 import { keyFieldProblem } from '../engagement-index/engagement.js';
+import { JournalenError } from '../errors/index.js';
 import {
   checkQuery,
   compare,
@@ -60,6 +68,7 @@ import {
   type Settled,
 } from './common.js';
 import type { AggregatedRecord, RecordQuery, SourceDescription, SourceState, SourceStatus } from './fetch-record.js';
+import { PlatformAnswerCache, type PlatformCacheKey } from './platform-cache.js';
 import { callSource, checkPatient, producerText, readLimited, type CallOutcome, type SourceProblem, type Transport } from './source-call.js';
 
 /**
@@ -81,6 +90,13 @@ export interface PlatformLimits {
   readonly maxResponseBytes: number;
   /** Pages read per source and contract, the aggregated answer's own included. Default 10. */
   readonly maxPages: number;
+  /**
+   * When the answer is given, from the start of the request (ms). Default 5000. Contracts still
+   * out then are `pending` and go on in the background until `deadlineMs` (createPlatformAggregator
+   * with a cache only; aggregateViaPlatform waits for everything). At or above `deadlineMs`,
+   * everything is waited for.
+   */
+  readonly displayDeadlineMs: number;
 }
 
 /** The platform's values (NATIONAL-PLATFORM.md §3): AGP answers within 28 s; we wait 30 s for it. */
@@ -89,6 +105,7 @@ export const DEFAULT_PLATFORM_LIMITS: PlatformLimits = {
   deadlineMs: 40_000,
   maxResponseBytes: 64 * 1024 * 1024,
   maxPages: 10,
+  displayDeadlineMs: 5_000,
 };
 
 export interface PlatformDeps {
@@ -131,19 +148,141 @@ interface Context {
   readonly started: number;
 }
 
-export async function aggregateViaPlatform(deps: PlatformDeps, query: RecordQuery): Promise<AggregatedRecord> {
+export interface PlatformCacheSettings {
+  /** How long a late answer is shown at the next view (ms). */
+  readonly ttlMs: number;
+  /** Most answers kept (one per patient, contract and period); the least recently used goes first. */
+  readonly maxEntries: number;
+}
+
+/** What came after the display deadline, kept ten minutes for the next view. */
+export const DEFAULT_PLATFORM_CACHE: PlatformCacheSettings = { ttlMs: 10 * 60_000, maxEntries: 2_000 };
+
+export interface PlatformAggregatorOptions extends PlatformDeps {
+  /** Default DEFAULT_PLATFORM_CACHE; `false` for none (then every call is waited for, up to the deadline). */
+  readonly cache?: PlatformCacheSettings | false;
+}
+
+export interface PlatformAggregator {
+  aggregateRecord(query: RecordQuery): Promise<AggregatedRecord>;
+  readonly cache: PlatformAnswerCache | undefined;
+  /** Record requests whose calls still run in the background. */
+  readonly backgroundRequests: number;
+  /** Stops every background call (at once) and refuses new requests; resolves when they have ended. */
+  close(): Promise<void>;
+}
+
+/** Background work of one aggregator: tracked so it can be stopped at shutdown. */
+interface Background {
+  readonly open: boolean;
+  track(done: Promise<void>, stop: () => void): void;
+}
+
+/** What outlives one request: the cache of late answers and the calls still out. */
+interface Shared {
+  readonly cache: PlatformAnswerCache | undefined;
+  readonly background: Background;
+}
+
+/** The record of one patient through the aggregating services, every call waited for (up to the deadline); no state kept. */
+export function aggregateViaPlatform(deps: PlatformDeps, query: RecordQuery): Promise<AggregatedRecord> {
+  return aggregate(deps, query, undefined);
+}
+
+/**
+ * A long-lived platform-mode aggregator: the answer is given at the display deadline, calls still
+ * out go on in the background and what they bring is shown at the next view. `close()` stops them.
+ */
+export function createPlatformAggregator(deps: PlatformAggregatorOptions): PlatformAggregator {
+  const clock = deps.clock ?? defaultClock;
+  const settings = deps.cache === undefined ? DEFAULT_PLATFORM_CACHE : deps.cache;
+  const cache = settings === false ? undefined : new PlatformAnswerCache({ ttlMs: settings.ttlMs, maxEntries: settings.maxEntries, now: clock });
+  const { cache: _settings, ...rest } = deps;
+  const platformDeps: PlatformDeps = { ...rest, clock };
+  const running = new Set<{ readonly done: Promise<void>; readonly stop: () => void }>();
+  let closed = false;
+  const shared: Shared = {
+    cache,
+    background: {
+      get open() {
+        return !closed;
+      },
+      track(done, stop) {
+        const entry = { done, stop };
+        running.add(entry);
+        void done.finally(() => running.delete(entry));
+      },
+    },
+  };
+  return {
+    cache,
+    aggregateRecord: (query: RecordQuery) => {
+      if (closed) return Promise.reject(new JournalenError('INTERNAL', 'the record aggregator is closed: the service is shutting down'));
+      return aggregate(platformDeps, query, shared);
+    },
+    get backgroundRequests() {
+      return running.size;
+    },
+    async close() {
+      closed = true;
+      const all = [...running];
+      for (const entry of all) entry.stop();
+      await Promise.all(all.map((entry) => entry.done));
+    },
+  };
+}
+
+async function aggregate(deps: PlatformDeps, query: RecordQuery, shared: Shared | undefined): Promise<AggregatedRecord> {
   const q = checkQuery(query);
   const limits = { ...DEFAULT_PLATFORM_LIMITS, ...deps.limits };
   const clock = deps.clock ?? defaultClock;
   const logger = deps.logger ?? silentLogger();
   const platform = deps.logicalAddress ?? NATIONAL_AGGREGATOR_LOGICAL_ADDRESS;
   const started = clock();
+  // Real time for the display deadline, as for every timeout.
+  const startedAt = performance.now();
   const deadline = startDeadline(limits.deadlineMs);
+  let handedOver = false;
   try {
     const plans = wantedContracts(q.infoTypes).map((wanted) => planFor(wanted.versions, deps.platformUrl));
     const context: Context = { deps, query: q, platform, limits, clock, logger, deadline: deadline.signal, correlationId: randomUUID(), started };
-    const results = await deadline.settle(plans, (plan) => runContract(plan, context));
-    const settled = plans.flatMap((plan, i) => results[i] ?? [unfinished(plan, context)]);
+    const cache = shared?.cache;
+    const calls = new Map<PlatformPlan, Promise<ContractResult>>();
+    const run = (plan: PlatformPlan) => {
+      const call = runContract(plan, context);
+      calls.set(plan, call);
+      return call;
+    };
+    // An answer that came in time replaces a held one, so the next slow view shows the freshest.
+    const onTime = (plan: PlatformPlan, result: ContractResult) => {
+      if (cache && result.answered && cache.has(cacheKey(plan, context))) cache.put(cacheKey(plan, context), result.settled);
+      return result.settled;
+    };
+    // Going on after the answer is worth it only with a cache to keep what comes.
+    const keepGoing = shared !== undefined && cache !== undefined && shared.background.open && limits.displayDeadlineMs < limits.deadlineMs;
+    let settled: Settled[];
+    if (!keepGoing) {
+      const results = await deadline.settle(plans, run);
+      settled = plans.flatMap((plan, i) => (results[i] ? onTime(plan, results[i]) : [unfinished(plan, context)]));
+    } else {
+      const displayMs = limits.displayDeadlineMs - (performance.now() - startedAt);
+      const { results, rest } = await deadline.settleBy(plans, run, displayMs);
+      const fell = deadline.signal.aborted;
+      settled = plans.flatMap((plan, i) => (results[i] ? onTime(plan, results[i]) : fell ? [unfinished(plan, context)] : stillAnswering(plan, context, cache)));
+      const late = plans.filter((_, i) => results[i] === undefined);
+      if (!fell && late.length > 0) {
+        handedOver = true;
+        // Each late call is kept as it comes back; `rest` ends the wait when the deadline falls (or close() ends it).
+        const kept = Promise.all(late.map((plan) => calls.get(plan)!.then((result) => keepLate(plan, result, context, cache, shared.background))));
+        const done = Promise.race([kept, rest])
+          .then(
+            () => undefined,
+            () => undefined,
+          )
+          .finally(() => deadline.end());
+        shared.background.track(done, () => deadline.end());
+      }
+    }
     // Address first, then contract: the order direct mode gives.
     const order = new Map(plans.map((p, i) => [p.contract.contract, i]));
     settled.sort((a, b) => compare(a.status.logicalAddress, b.status.logicalAddress) || order.get(a.status.contract)! - order.get(b.status.contract)!);
@@ -152,7 +291,8 @@ export async function aggregateViaPlatform(deps: PlatformDeps, query: RecordQuer
     logSummary(logger, sources, items.length, clock() - started, 'platform');
     return { items, sources };
   } finally {
-    deadline.end();
+    // Calls still running after the answer is given stop now, unless they go on in the background.
+    if (!handedOver) deadline.end();
   }
 }
 
@@ -170,9 +310,15 @@ function planFor(versions: readonly ContractVersion[], platformUrl: PlatformDeps
   return { contract: versions[0]!, refused: `the national platform has no aggregating service configured for ${versions[0]!.contract}` };
 }
 
-async function runContract(plan: PlatformPlan, context: Context): Promise<Settled[]> {
+/** One contract's lines; `answered` when the platform gave an answer (what may be kept for the next view). */
+interface ContractResult {
+  readonly settled: Settled[];
+  readonly answered: boolean;
+}
+
+async function runContract(plan: PlatformPlan, context: Context): Promise<ContractResult> {
   if (plan.url === undefined) {
-    return [platformStatus(plan.contract, context, { status: 'noRoute', problem: 'noRoute', reason: plan.refused ?? 'no route' })];
+    return { settled: [platformStatus(plan.contract, context, { status: 'noRoute', problem: 'noRoute', reason: plan.refused ?? 'no route' })], answered: false };
   }
   const { query, limits } = context;
   const url = plan.url;
@@ -211,11 +357,11 @@ async function runContract(plan: PlatformPlan, context: Context): Promise<Settle
         : { status: stateOf(outcome.problem), problem: outcome.problem, reason: `national platform: ${outcome.reason}` },
     );
     logUnanswered(context.logger, failed.status);
-    return [failed];
+    return { settled: [failed], answered: false };
   }
   const offers = outcome.partial && raw !== undefined ? hasMoreOf(raw, limits.maxResponseBytes) : [];
   const paging = await followPages(plan.contract, url, offers, outcome, context);
-  return readAnswer(plan.contract, outcome, context, paging);
+  return { settled: readAnswer(plan.contract, outcome, context, paging), answered: true };
 }
 
 // ---- Paging --------------------------------------------------------------------------------------
@@ -490,6 +636,72 @@ function sourceStatus(
     },
     items,
   };
+}
+
+// ---- The display deadline ------------------------------------------------------------------------
+
+// Per contract, not per major: the version the platform has may change between views.
+const cacheKey = (plan: PlatformPlan, context: Context): PlatformCacheKey => ({
+  patientId: context.query.patientId,
+  contract: plan.contract.contract,
+  ...(context.query.period ? { period: context.query.period } : {}),
+});
+
+/** A call that came back after the answer was given: kept (approved items only) for the next view. */
+function keepLate(plan: PlatformPlan, result: ContractResult, context: Context, cache: PlatformAnswerCache | undefined, background: Background): void {
+  // A failed call brings nothing to show; a closed aggregator keeps nothing more.
+  if (!cache || !result.answered || !background.open) return;
+  cache.put(cacheKey(plan, context), result.settled);
+  context.logger.debug({ contract: plan.contract.contract, version: plan.contract.major, sources: result.settled.length }, 'national platform: late answer kept for the next view');
+}
+
+/**
+ * A contract still out at the display deadline: the last answer held for it, its sources
+ * `answeredFromCache` (those that had not answered then: `pending`), or else one `pending` line
+ * on the platform's address. Either way the page says the platform is still answering.
+ */
+function stillAnswering(plan: PlatformPlan, context: Context, cache: PlatformAnswerCache | undefined): Settled[] {
+  const found = cache?.get(cacheKey(plan, context));
+  // An empty answer held says nothing the pending line does not.
+  const held = found !== undefined && found.lines.length > 0 ? found : undefined;
+  const durationMs = Math.max(0, Math.round(context.clock() - context.started));
+  let lines: Settled[];
+  if (held) {
+    const age = Math.max(0, Math.round(context.clock() - held.storedAt));
+    lines = held.lines.map(({ status, items }): Settled => {
+      const base = {
+        logicalAddress: status.logicalAddress,
+        ...(status.systemName !== undefined ? { systemName: status.systemName } : {}),
+        ...(status.regionNames !== undefined ? { regionNames: status.regionNames } : {}),
+        contract: status.contract,
+        version: status.version,
+        infoType: status.infoType,
+        durationMs,
+      };
+      if (status.status !== 'answered' && status.status !== 'answeredFromCache') {
+        // Nothing of this source was held: it is being asked again.
+        return { status: { ...base, status: 'pending', problem: 'stillAnswering', reason: 'still answering; shown at the next view', itemCount: 0 }, items: [] };
+      }
+      return {
+        status: {
+          ...base,
+          status: 'answeredFromCache',
+          problem: 'stillAnswering',
+          reason: 'still answering; the last answer is shown',
+          itemCount: items.length,
+          // The platform's own cache age, when the held answer came from it, adds to ours.
+          cacheAgeMs: age + (status.cacheAgeMs ?? 0),
+          ...(status.pages !== undefined ? { pages: status.pages } : {}),
+          ...(status.partial ? { partial: true } : {}),
+        },
+        items,
+      };
+    });
+  } else {
+    lines = [platformStatus(plan.contract, context, { status: 'pending', problem: 'stillAnswering', reason: 'still answering; shown at the next view' })];
+  }
+  context.logger.info({ contract: plan.contract.contract, version: plan.contract.major, fromCache: held !== undefined }, 'national platform: contract still answering at the display deadline');
+  return lines;
 }
 
 /** A call still running when the deadline fell. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { PopulationRegister } from '../access/register.js';
 import { createAggregator, type AggregatedRecord, type RecordQuery, type SourceDescription } from '../aggregation/fetch-record.js';
-import { aggregateViaPlatform } from '../aggregation/platform.js';
+import { createPlatformAggregator } from '../aggregation/platform.js';
 import type { Transport } from '../aggregation/source-call.js';
 import type { Db } from '../db/connection.js';
 import type { HsaLookup } from '../record/directory.js';
@@ -81,20 +81,24 @@ export function connectNationalServices(deps: {
 
   if (s.aggregationMode === 'platform') {
     const aggregator = s.logicalAddresses.aggregator;
-    const aggregate = (query: RecordQuery) =>
-      aggregateViaPlatform(
-        {
-          platformUrl: urlOf,
-          logicalAddress: aggregator,
-          transport,
-          logger,
-          limits: { perCallTimeoutMs: s.timeouts.platformCallMs, deadlineMs: s.timeouts.platformCallMs + 1_000 },
-          // A contract that fails as a whole is shown under the platform's name.
-          describeSource: (a) => (a === aggregator ? { systemName: 'Nationella aggregeringstjänsten' } : describeSource?.(a)),
-        },
-        query,
-      );
-    return { register, hsa, aggregate, close: async () => register.clear() };
+    const viaPlatform = createPlatformAggregator({
+      platformUrl: urlOf,
+      logicalAddress: aggregator,
+      transport,
+      logger,
+      limits: { perCallTimeoutMs: s.timeouts.platformCallMs, deadlineMs: s.timeouts.platformCallMs + 1_000, displayDeadlineMs: s.timeouts.displayMs },
+      // A contract that fails as a whole is shown under the platform's name.
+      describeSource: (a) => (a === aggregator ? { systemName: 'Nationella aggregeringstjänsten' } : describeSource?.(a)),
+    });
+    return {
+      register,
+      hsa,
+      aggregate: viaPlatform.aggregateRecord,
+      async close() {
+        register.clear();
+        await viaPlatform.close();
+      },
+    };
   }
 
   if (s.engagementIndex === 'national' && s.logicalAddresses.engagementIndex === undefined) {
