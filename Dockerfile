@@ -23,8 +23,10 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 COPY drizzle ./drizzle
 COPY bin ./bin
+# Production belongs on PostgreSQL (DATABASE_URL); the embedded database, if used, needs a writable folder.
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
-# The internal listener (engagement index ProcessNotification, mutual TLS) is on 127.0.0.1:3100
-# inside the container; publish it through a sidecar or set HOST rules as your platform requires.
+# The internal listener (engagement index, mutual TLS) listens on INTERNAL_HOST:INTERNAL_PORT
+# (127.0.0.1:3100 by default); set INTERNAL_HOST=0.0.0.0 and publish it when ENGAGEMENT_INDEX=own.
 CMD ["node", "dist/main.js"]

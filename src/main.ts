@@ -91,10 +91,23 @@ async function start(): Promise<void> {
     const internalTls = internalHttps(config, tls);
     const internal = opened(
       'internal http',
-      await buildInternalApp({ database, logger, ...internalTls, engagementIndex: { notifiers: config.engagementIndexNotifiers } }),
+      await buildInternalApp({
+        database,
+        logger,
+        ...internalTls,
+        engagementIndex: {
+          notifiers: config.engagementIndexNotifiers,
+          indexHsaId: config.consumerHsaId,
+          // Where a resident has had care: over TLS only this service may ask (the CA may be a national one).
+          ...(internalTls.https ? { readers: [config.consumerHsaId] } : {}),
+        },
+      }),
     );
-    await internal.listen({ port: config.internalPort, host: '127.0.0.1' });
+    await internal.listen({ port: config.internalPort, host: config.internalHost });
     const internalUrl = `${internalTls.https ? 'https' : 'http'}://127.0.0.1:${(internal.server.address() as AddressInfo).port}`;
+    if (config.mode === 'production' && config.databaseUrl === undefined) {
+      logger.warn('production on the embedded database (PGlite): one process only, and DATA_DIR must be writable; set DATABASE_URL for PostgreSQL');
+    }
 
     let settings: NationalSettings;
     let describe: Parameters<typeof connectNationalServices>[0]['describeSource'];
@@ -174,6 +187,7 @@ async function start(): Promise<void> {
       publicUrl: config.publicUrl,
       aggregate: measured,
       register: services.register,
+      verifyTransport: transport,
       timeouts: { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionAbsoluteHours * 3_600_000 },
     };
     const app = opened('http', await buildApp({ database, logger, login }));
@@ -223,7 +237,9 @@ function checkConsumerIdentity(config: Config, tls: TlsMaterial, logger: ReturnT
   if (tls.cert === undefined && tls.pfx === undefined) return;
   const inCertificate = certificateHsaId(tls);
   if (inCertificate === undefined) {
-    logger.warn('the function certificate has no SERIALNUMBER (HSA-id): the national platform will refuse it (VP002)');
+    const message = 'the function certificate has no SERIALNUMBER (HSA-id): the national platform refuses it (VP002)';
+    if (config.mode === 'production') throw new JournalenError('CONFIG_INVALID', `TLS_CERT_FILE: ${message}`, { field: 'TLS_CERT_FILE' });
+    logger.warn(message);
   } else if (inCertificate !== config.consumerHsaId) {
     throw new JournalenError(
       'CONFIG_INVALID',

@@ -16,13 +16,13 @@ describe('configuration', () => {
   it('has defaults that start the demo on port 3000 with the embedded database', () => {
     expect(loadConfig({})).toEqual({
       port: 3000, host: 'localhost', databaseUrl: undefined, dataDir: 'data', logLevel: 'info',
-      simulators: true, populationSize: 300, populationSeed: 'journalen', simulatorPort: 3101, internalPort: 3100,
+      simulators: true, populationSize: 300, populationSeed: 'journalen', simulatorPort: 3101, internalPort: 3100, internalHost: '127.0.0.1',
       publicUrl: 'http://localhost:3000', oidc: undefined, demoIdpPort: 3090, sessionSecret: undefined,
       sessionIdleMinutes: 15, sessionAbsoluteHours: 8, aggregationMode: 'direct', platformUrl: undefined,
       mode: 'demo', platformPathTemplate: '/vp/{domain}/{contract}/{major}/rivtabp21', consumerHsaId: 'SE5565594230-BDK',
       logicalAddresses: { aggregator: '5565594230', personRegister: undefined, hsaDirectory: undefined, engagementIndex: undefined },
       engagementIndex: 'own', engagementIndexNotifiers: [], tls: undefined, internalTls: {},
-      timeouts: { sourceMs: 27_000, deadlineMs: 28_000, platformCallMs: 30_000, displayMs: 5_000, nationalServiceMs: 10_000 },
+      timeouts: { sourceMs: 27_000, deadlineMs: 28_000, platformCallMs: 30_000, displayMs: 5_000, nationalServiceMs: 10_000, engagementIndexMs: 20_000 },
     });
   });
 
@@ -88,6 +88,7 @@ describe('configuration', () => {
   it.each([
     [{ PLATFORM_PATH_TEMPLATE: 'vp/{contract}' }, /^PLATFORM_PATH_TEMPLATE must be a path starting with \//],
     [{ PLATFORM_PATH_TEMPLATE: '/vp/{service}/{major}' }, /^PLATFORM_PATH_TEMPLATE must be/],
+    [{ PLATFORM_PATH_TEMPLATE: '/vp/{contract}?x=1' }, /^PLATFORM_PATH_TEMPLATE must be/],
     [{ CONSUMER_HSA_ID: 'journalen' }, /^CONSUMER_HSA_ID must be an HSA-id/],
     [{ HSA_LOGICAL_ADDRESS: '12 34' }, /^HSA_LOGICAL_ADDRESS must be a logical address/],
     [{ ENGAGEMENT_INDEX_NOTIFIERS: '5565594230,,x' }, /^ENGAGEMENT_INDEX_NOTIFIERS must be a comma-separated list/],
@@ -107,7 +108,7 @@ describe('configuration', () => {
     const lines = fails({ JOURNALEN_MODE: 'production' }).split('\n');
     const names = lines.map((l) => l.split(' ')[0]);
     expect(names).toEqual([
-      'PLATFORM_URL', 'CONSUMER_HSA_ID', 'PERSON_REGISTER_LOGICAL_ADDRESS', 'HSA_LOGICAL_ADDRESS', 'TLS_CERT_FILE', 'TLS_CA_FILE',
+      'PLATFORM_URL', 'CONSUMER_HSA_ID', 'PERSON_REGISTER_LOGICAL_ADDRESS', 'HSA_LOGICAL_ADDRESS', 'ENGAGEMENT_INDEX_LOGICAL_ADDRESS', 'TLS_CERT_FILE', 'TLS_CA_FILE',
       'OIDC_ISSUER', 'SESSION_SECRET', 'PUBLIC_URL',
     ]);
     for (const line of lines) expect(line).toMatch(/^[A-Z_]+ must be set in production: .{10,}/);
@@ -119,6 +120,12 @@ describe('configuration', () => {
     ENGAGEMENT_INDEX_LOGICAL_ADDRESS: '5565594230', TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem', TLS_CA_FILE: '/ca.pem',
     OIDC_ISSUER: 'https://broker.example.se', OIDC_CLIENT_SECRET: 'c', SESSION_SECRET: 's'.repeat(32), PUBLIC_URL: 'https://journalen.example.se',
   };
+
+  it('asks the national engagement index in production unless told otherwise', () => {
+    const { ENGAGEMENT_INDEX: _national, ENGAGEMENT_INDEX_LOGICAL_ADDRESS: _address, ...rest } = production;
+    expect(fails(rest)).toMatch(/^ENGAGEMENT_INDEX_LOGICAL_ADDRESS must be set in production/);
+    expect(loadConfig({ ...rest, ENGAGEMENT_INDEX: 'own' }).engagementIndex).toBe('own');
+  });
 
   it('accepts a complete production configuration and never starts the demo parts', () => {
     expect(loadConfig(production)).toMatchObject({ mode: 'production', simulators: false, engagementIndex: 'national', oidc: { issuer: 'https://broker.example.se' } });

@@ -1,5 +1,6 @@
 import { JOURNALEN_HSA_ID } from '../engagement-index/engagement.js';
 import { JournalenError } from '../errors/index.js';
+import { templateProblem } from '../transport/addresses.js';
 
 /** Inera's organisation number: the national aggregating services' logical address (AGP `agp.logicalAddress`). */
 const NATIONAL_AGGREGATOR = '5565594230';
@@ -24,8 +25,10 @@ export interface Config {
   readonly simulators: boolean;
   readonly populationSize: number;
   readonly populationSeed: string;
-  /** Port of the platform-side listener (engagement index); always on 127.0.0.1. 0 picks a free port. */
+  /** Port of the platform-side listener (engagement index). 0 picks a free port. */
   readonly internalPort: number;
+  /** Address of that listener: 127.0.0.1 by default; where producers or the national index must reach it, theirs to reach. */
+  readonly internalHost: string;
   /** First port of the seven simulators (port, port+1, ...); 0 for ports the system picks. */
   readonly simulatorPort: number;
   /** The address residents use, for the login callback and cookie security; default http://localhost:PORT. */
@@ -58,7 +61,10 @@ export interface Config {
     readonly hsaDirectory: string | undefined;
     readonly engagementIndex: string | undefined;
   };
-  /** Where "who holds information about P" comes from: our own index (kept by ProcessNotification/Update) or the national one (FindContent). */
+  /**
+   * Where "who holds information about P" comes from: our own index (kept by ProcessNotification
+   * or Update) or the national one (FindContent). Default own in the demo, national in production.
+   */
   readonly engagementIndex: 'own' | 'national';
   /** HSA-ids whose client certificates may send ProcessNotification to our index (the national engagement index). */
   readonly engagementIndexNotifiers: readonly string[];
@@ -77,6 +83,8 @@ export interface Config {
     readonly displayMs: number;
     /** One call to the person register or the HSA directory. */
     readonly nationalServiceMs: number;
+    /** One FindContent call to the national engagement index (AGP's ei.receiveTimeout). */
+    readonly engagementIndexMs: number;
   };
 }
 
@@ -162,6 +170,7 @@ const VARIABLES = {
   POPULATION_SEED: text('journalen', 'a non-empty seed for the synthetic population'),
   SIMULATOR_PORT: integer(0, 65_528, 3101),
   INTERNAL_PORT: integer(0, 65_535, 3100),
+  INTERNAL_HOST: text('127.0.0.1', 'an address for the internal listener, e.g. 127.0.0.1 or 0.0.0.0'),
   PUBLIC_URL: {
     allowed: 'an http(s) origin such as https://journalen.example.se, without a path',
     fallback: undefined,
@@ -212,7 +221,7 @@ const VARIABLES = {
     parse: (raw: string) => {
       if (!raw.startsWith('/') || !raw.includes('{contract}') || /\s/.test(raw)) return undefined;
       const unknown = [...raw.matchAll(/\{([^}]*)\}/g)].some((m) => !['domain', 'contract', 'major'].includes(m[1]!));
-      return unknown ? undefined : raw;
+      return unknown || templateProblem(raw) !== undefined ? undefined : raw;
     },
   } as Variable<string>,
   CONSUMER_HSA_ID: hsaId,
@@ -242,6 +251,7 @@ const VARIABLES = {
   PLATFORM_CALL_TIMEOUT_MS: integer(100, 120_000, 30_000),
   DISPLAY_DEADLINE_MS: integer(100, 120_000, 5_000),
   NATIONAL_SERVICE_TIMEOUT_MS: integer(100, 120_000, 10_000),
+  ENGAGEMENT_INDEX_TIMEOUT_MS: integer(100, 120_000, 20_000),
 } as const;
 
 const SECRET_VARIABLES: readonly string[] = ['DATABASE_URL', 'OIDC_CLIENT_SECRET', 'SESSION_SECRET', 'TLS_PFX_PASSPHRASE'];
@@ -290,6 +300,7 @@ export function loadConfig(env: Env = process.env): Config {
     populationSeed: r('POPULATION_SEED', VARIABLES.POPULATION_SEED),
     simulatorPort: r('SIMULATOR_PORT', VARIABLES.SIMULATOR_PORT),
     internalPort: r('INTERNAL_PORT', VARIABLES.INTERNAL_PORT),
+    internalHost: r('INTERNAL_HOST', VARIABLES.INTERNAL_HOST),
     ...loginConfig(env, port, problems),
     aggregationMode: r('AGGREGATION_MODE', VARIABLES.AGGREGATION_MODE),
     platformUrl: r('PLATFORM_URL', VARIABLES.PLATFORM_URL),
@@ -302,7 +313,7 @@ export function loadConfig(env: Env = process.env): Config {
       hsaDirectory: r('HSA_LOGICAL_ADDRESS', VARIABLES.HSA_LOGICAL_ADDRESS),
       engagementIndex: r('ENGAGEMENT_INDEX_LOGICAL_ADDRESS', VARIABLES.ENGAGEMENT_INDEX_LOGICAL_ADDRESS),
     },
-    engagementIndex: r('ENGAGEMENT_INDEX', VARIABLES.ENGAGEMENT_INDEX),
+    engagementIndex: env.ENGAGEMENT_INDEX === undefined || env.ENGAGEMENT_INDEX === '' ? (mode === 'production' ? 'national' : 'own') : r('ENGAGEMENT_INDEX', VARIABLES.ENGAGEMENT_INDEX),
     engagementIndexNotifiers: r('ENGAGEMENT_INDEX_NOTIFIERS', VARIABLES.ENGAGEMENT_INDEX_NOTIFIERS),
     tls: tlsFiles(env, problems),
     internalTls: {
@@ -316,6 +327,7 @@ export function loadConfig(env: Env = process.env): Config {
       platformCallMs: r('PLATFORM_CALL_TIMEOUT_MS', VARIABLES.PLATFORM_CALL_TIMEOUT_MS),
       displayMs: r('DISPLAY_DEADLINE_MS', VARIABLES.DISPLAY_DEADLINE_MS),
       nationalServiceMs: r('NATIONAL_SERVICE_TIMEOUT_MS', VARIABLES.NATIONAL_SERVICE_TIMEOUT_MS),
+      engagementIndexMs: r('ENGAGEMENT_INDEX_TIMEOUT_MS', VARIABLES.ENGAGEMENT_INDEX_TIMEOUT_MS),
     },
   };
   if (config.timeouts.sourceMs > config.timeouts.deadlineMs) {

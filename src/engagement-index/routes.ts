@@ -56,6 +56,11 @@ export interface EngagementIndexOptions {
    * plain HTTP on loopback) are not identified and are not checked.
    */
   readonly notifiers?: readonly string[];
+  /**
+   * Over TLS, the HSA-ids that may ask FindContent (where a resident has had care is sensitive;
+   * the CA may be a national one). Unset: any certified caller.
+   */
+  readonly readers?: readonly string[];
 }
 
 /**
@@ -99,6 +104,7 @@ const engagementIndexPlugin: FastifyPluginAsync<EngagementIndexOptions> = async 
   const now = options.now ?? (() => new Date());
   const requireClientCertificate = options.requireClientCertificate ?? false;
   const notifiers = options.notifiers === undefined ? undefined : new Set(options.notifiers);
+  const readers = options.readers === undefined ? undefined : new Set(options.readers);
 
   /** The caller, refusing one without a verified certificate where one is required. */
   const callerOf = (request: FastifyRequest): EngagementIndexCaller => {
@@ -173,7 +179,11 @@ const engagementIndexPlugin: FastifyPluginAsync<EngagementIndexOptions> = async 
   });
 
   app.post(ENGAGEMENT_INDEX_PATHS.FindContent, { bodyLimit }, async (request, reply) => {
-    callerOf(request); // read-only: any verified certificate will do
+    const caller = callerOf(request);
+    if (caller.kind === 'certified' && readers !== undefined) {
+      const callerHsaId = hsaIdOf(caller, 'FindContent');
+      if (!readers.has(callerHsaId)) throw new JournalenError('FORBIDDEN', `FindContent is answered only for ${[...readers].join(', ')}; the caller is ${callerHsaId}`);
+    }
     const message = requireSoap(readFindContentRequest(xmlOf(request.body), limits));
     // FindContent has no result element, so a wrong address can only be a fault (skltp/ei EI003).
     if (message.logicalAddress !== indexHsaId) {

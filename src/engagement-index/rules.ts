@@ -131,14 +131,15 @@ export const OWN_ENGAGEMENTS_RULE = 'Own engagements only';
 export function checkUpdateCaller(message: TransactionsMessage, callerHsaId: string): RuleViolation[] {
   const offending = message.transactions
     .map(({ engagement }, i) => ({ engagement, transaction: i + 1 }))
-    .filter(({ engagement: e }) => e.logicalAddress !== callerHsaId || e.sourceSystem !== callerHsaId);
+    // The source system is the producer; logicalAddress may name its care giver where a domain's rules allow.
+    .filter(({ engagement: e }) => e.sourceSystem !== callerHsaId);
   const first = offending[0];
   if (first === undefined) return [];
   const more = offending.length > 1 ? ` (${offending.length} engagements point elsewhere)` : '';
   return [{
     rule: OWN_ENGAGEMENTS_RULE,
     transaction: first.transaction,
-    message: `the caller ${callerHsaId} (its client certificate's SERIALNUMBER) may report only its own engagements, with logicalAddress and sourceSystem ${callerHsaId}; this one has logicalAddress ${JSON.stringify(first.engagement.logicalAddress)} and sourceSystem ${JSON.stringify(first.engagement.sourceSystem)}${more}`,
+    message: `the caller ${callerHsaId} (its client certificate's SERIALNUMBER) may report only its own engagements, with sourceSystem ${callerHsaId}; this one has sourceSystem ${JSON.stringify(first.engagement.sourceSystem)}${more}`,
   }];
 }
 

@@ -42,6 +42,7 @@ export interface NationalSettings {
     readonly platformCallMs: number;
     readonly displayMs: number;
     readonly nationalServiceMs: number;
+    readonly engagementIndexMs: number;
   };
 }
 
@@ -86,7 +87,12 @@ export function connectNationalServices(deps: {
       logicalAddress: aggregator,
       transport,
       logger,
-      limits: { perCallTimeoutMs: s.timeouts.platformCallMs, deadlineMs: s.timeouts.platformCallMs + 1_000, displayDeadlineMs: s.timeouts.displayMs },
+      // Room after a slow aggregated answer for the follow-up pages it offers.
+      limits: {
+        perCallTimeoutMs: s.timeouts.platformCallMs,
+        deadlineMs: Math.max(s.timeouts.deadlineMs, s.timeouts.platformCallMs + 1_000),
+        displayDeadlineMs: s.timeouts.displayMs,
+      },
       // A contract that fails as a whole is shown under the platform's name.
       describeSource: (a) => (a === aggregator ? { systemName: 'Nationella aggregeringstjänsten' } : describeSource?.(a)),
     });
@@ -111,6 +117,7 @@ export function connectNationalServices(deps: {
           logicalAddress: s.logicalAddresses.engagementIndex!,
           consumerHsaId: s.consumerHsaId,
           transport,
+          timeoutMs: s.timeouts.engagementIndexMs,
           ignoredLogicalAddresses: [s.logicalAddresses.aggregator],
         })
       : undefined;

@@ -236,4 +236,25 @@ describeEachDatabase('record service with empty care directory tables and an HSA
     await service(directory.get).read(tolvan, self);
     expect(hsa.calls()).toBe(calls);
   });
+
+  it('holds back items whose care unit the directory cannot describe, so a psychiatric delay is never skipped', async () => {
+    const tolvan = { personnummer: TOLVAN, name: 'Tolvan Tolvansson' };
+    const self = { relation: 'self' } as const;
+    const full = cachedCareDirectory(getDb().db, { lookup: createHsaDirectory({ url: hsa.endpointFor, logicalAddress: hsa.logicalAddress, consumerHsaId: 'SE0000000009-JOURNALEN' }) });
+    const shown = await service(full.get).read(tolvan, self);
+    expect(shown.items.length).toBeGreaterThan(50);
+
+    // Providers known, units unknown: HSA does not answer about units.
+    await getDb().db.execute(sql`delete from care_unit`);
+    const providersOnly = cachedCareDirectory(getDb().db, {
+      lookup: {
+        unit: () => Promise.reject(new Error('HSA down')),
+        provider: () => Promise.reject(new Error('HSA down')),
+      },
+    });
+    const held = await service(providersOnly.get).read(tolvan, self);
+    // Every item the producers did not describe themselves is held back, none shown without its unit's facts.
+    for (const s of held.items) expect(s.item.specialty !== undefined && s.item.inpatient !== undefined).toBe(true);
+    expect(held.items.length).toBeLessThan(shown.items.length);
+  });
 });

@@ -220,6 +220,10 @@ export function createRecordService(deps: RecordServiceDeps) {
       const policy = region ? policies.get(region.code) : undefined;
       // Rules unknown: not shown, and not announced either (we cannot say when it would be).
       if (!policy) continue;
+      // A unit the directory cannot describe (HSA did not answer or does not know it) leaves the
+      // specialty and ward unknown, and rules such as Skåne's delay for psychiatric inpatient
+      // notes could not apply: held back like an unknown provider, unless the producer said both.
+      if (!describable(item, dir)) continue;
       const verdict: Decision = evaluate(item, policy, choices, at);
       if (verdict.visible) {
         shown.push({ key: itemKey(item), item, region, careProviderName: provider?.name ?? item.careGiver.name ?? null });
@@ -375,6 +379,11 @@ function safeAge(person: RegisterPerson, at: Date): number | null {
 
 async function policiesByRegion(db: Db, at: Date): Promise<Map<RegionCode, DisclosurePolicy>> {
   return new Map((await policiesInForce(db, at)).map((v) => [v.regionCode, v.policy]));
+}
+
+/** The unit is in the directory, or the producer itself stated what the rules need of it. */
+function describable(item: RecordItem, dir: CareDirectory): boolean {
+  return dir.unit(item.careUnitHsaId ?? item.careUnit.hsaId) !== undefined || (item.specialty !== undefined && item.inpatient !== undefined);
 }
 
 /**

@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import type { RelyingParty } from '../access/oidc.js';
 import type { PopulationRegister } from '../access/register.js';
+import type { Transport } from '../aggregation/source-call.js';
 import type { SessionTimeouts } from '../access/sessions.js';
 import { registerRecordApi } from '../api/record.js';
 import type { RecordService } from '../record/service.js';
@@ -52,6 +53,8 @@ export interface AppDeps {
     readonly aggregate?: (query: RecordQuery) => Promise<AggregatedRecord>;
     /** The population register, for the preview's refusals. */
     readonly register?: PopulationRegister;
+    /** How the onboarding's verification calls a producer (production: the mutual-TLS transport); default fetch. */
+    readonly verifyTransport?: Transport;
   };
 }
 
@@ -162,7 +165,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...(deps.login.aggregate ? { aggregate: deps.login.aggregate } : {}),
       ...(deps.login.register ? { register: deps.login.register } : {}),
     });
-    await app.register(registerAdminOperationsPages, { db: deps.database.db, now });
+    await app.register(registerAdminOperationsPages, {
+      db: deps.database.db,
+      now,
+      ...(deps.login.verifyTransport ? { verify: { transport: deps.login.verifyTransport } } : {}),
+    });
     await app.register(registerChartAndPrintPages, { records });
   }
 

@@ -74,6 +74,8 @@ describeEachDatabase('internal (platform) app', (getDb) => {
 describeEachDatabase('internal (platform) app over mutual TLS', (getDb) => {
   let app: FastifyInstance;
   let closedApp: FastifyInstance;
+  let readersApp: FastifyInstance;
+  let readersBase: string;
   let base: string;
   let closedBase: string;
   let pki: TestPki;
@@ -127,15 +129,17 @@ describeEachDatabase('internal (platform) app over mutual TLS', (getDb) => {
     const https = { cert: Buffer.from(server.certPem), key: Buffer.from(server.keyPem), ca: [Buffer.from(pki.caPem)] };
     const logger = createLogger({ level: 'silent' });
     app = await buildInternalApp({ database: getDb(), logger, https, engagementIndex: { notifiers: [NATIONAL_EI] } });
-    // The same listener with no notifier configured.
+    // The same listener with no notifier configured, and one answering FindContent only for the service itself.
     closedApp = await buildInternalApp({ database: getDb(), logger, https });
-    await Promise.all([app.listen({ host: '127.0.0.1', port: 0 }), closedApp.listen({ host: '127.0.0.1', port: 0 })]);
+    readersApp = await buildInternalApp({ database: getDb(), logger, https, engagementIndex: { readers: [COSMIC] } });
+    await Promise.all([app.listen({ host: '127.0.0.1', port: 0 }), closedApp.listen({ host: '127.0.0.1', port: 0 }), readersApp.listen({ host: '127.0.0.1', port: 0 })]);
+    readersBase = `https://127.0.0.1:${(readersApp.server.address() as AddressInfo).port}`;
     base = `https://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     closedBase = `https://127.0.0.1:${(closedApp.server.address() as AddressInfo).port}`;
   }, 60_000);
   afterAll(async () => {
     await Promise.all(transports.map((t) => t.close()));
-    await Promise.all([app?.close(), closedApp?.close()]);
+    await Promise.all([app?.close(), closedApp?.close(), readersApp?.close()]);
   });
 
   it('answers a producer presenting a certificate from the clients\' CA', async () => {
@@ -223,6 +227,20 @@ describeEachDatabase('internal (platform) app over mutual TLS', (getDb) => {
     expect(res.status).toBe(500);
     await res.text();
     expect(await held(r)).toEqual([[COSMIC, NATIONAL_EI]]);
+  });
+
+  it('answers FindContent only for the listed readers when a list is given', async () => {
+    const asked = buildFindContentRequest({ registeredResidentIdentification: '191212121212', serviceDomain: DESCRIPTION });
+    const allowed = await post(cosmic, ENGAGEMENT_INDEX_PATHS.FindContent, asked, readersBase);
+    expect(allowed.status).toBe(200);
+    expect(readFindContentResponse(await allowed.text())).toMatchObject({ kind: 'engagements' });
+    for (const [issued, who] of [[producer, TAKECARE], [anonymous, undefined]] as const) {
+      const refused = await post(issued, ENGAGEMENT_INDEX_PATHS.FindContent, asked, readersBase);
+      expect(refused.status).toBe(500);
+      const answer = readFindContentResponse(await refused.text());
+      expect(answer).toMatchObject({ kind: 'fault', fault: { code: 'soapenv:Client' } });
+      if (who !== undefined) expect(JSON.stringify(answer)).toContain(`FindContent is answered only for ${COSMIC}; the caller is ${who}`);
+    }
   });
 
   it('refuses every ProcessNotification over HTTPS when no notifier is configured', async () => {

@@ -27,6 +27,10 @@ export interface InternalEngagementIndexOptions {
    * over HTTPS is refused. Not used over plain HTTP, where callers have no identity.
    */
   readonly notifiers?: readonly string[];
+  /** HSA-ids allowed to ask FindContent over HTTPS (this service's own); unset: any certified caller. */
+  readonly readers?: readonly string[];
+  /** The index's own HSA-id (the LogicalAddress it answers to); default Journalen's. */
+  readonly indexHsaId?: string;
 }
 
 /**
@@ -34,9 +38,9 @@ export interface InternalEngagementIndexOptions {
  * report to. It says where a person has received care, so it is never on the public port. In
  * production (`https` given) it requires a client certificate, as the national platform keeps
  * its index behind mutual TLS; in the demo it is plain HTTP on loopback. Over HTTPS the caller is
- * the HSA-id in its certificate: a producer may Update only its own engagements (logicalAddress
- * and sourceSystem its HSA-id), ProcessNotification is taken only from `engagementIndex.notifiers`,
- * and FindContent from any certified caller.
+ * the HSA-id in its certificate: a producer may Update only its own engagements
+ * (sourceSystem = its HSA-id), ProcessNotification is taken only from `engagementIndex.notifiers`,
+ * and FindContent only from `engagementIndex.readers` (any certified caller when unset).
  */
 export async function buildInternalApp(deps: {
   readonly database: Database;
@@ -54,6 +58,8 @@ export async function buildInternalApp(deps: {
     db: deps.database.db,
     requireClientCertificate: deps.https !== undefined,
     ...(notifiers !== undefined ? { notifiers } : {}),
+    ...(deps.engagementIndex?.readers !== undefined ? { readers: deps.engagementIndex.readers } : {}),
+    ...(deps.engagementIndex?.indexHsaId !== undefined ? { indexHsaId: deps.engagementIndex.indexHsaId } : {}),
   });
   return app;
 }
