@@ -282,3 +282,44 @@ export function logSummary(logger: Logger, sources: readonly SourceStatus[], ite
     'record aggregated',
   );
 }
+
+/** Background work of one aggregator: tracked so it can be stopped at shutdown. */
+export interface Background {
+  readonly open: boolean;
+  track(done: Promise<void>, stop: () => void): void;
+}
+
+/**
+ * The calls a long-lived aggregator (direct or platform mode) leaves running after it has
+ * answered at the display deadline: counted, and stopped at once by `close()`, which also shuts
+ * the door on new ones.
+ */
+export function backgroundCalls() {
+  const running = new Set<{ readonly done: Promise<void>; readonly stop: () => void }>();
+  let closed = false;
+  const background: Background = {
+    get open() {
+      return !closed;
+    },
+    track(done, stop) {
+      const entry = { done, stop };
+      running.add(entry);
+      void done.finally(() => running.delete(entry));
+    },
+  };
+  return {
+    background,
+    get closed() {
+      return closed;
+    },
+    get size() {
+      return running.size;
+    },
+    async close(): Promise<void> {
+      closed = true;
+      const all = [...running];
+      for (const entry of all) entry.stop();
+      await Promise.all(all.map((entry) => entry.done));
+    },
+  };
+}

@@ -65,6 +65,8 @@ import {
   type FoundEngagement,
   type Settled,
   type WantedContract,
+  backgroundCalls,
+  type Background,
 } from './common.js';
 import { ProducerSlots } from './producer-slots.js';
 import { ResponseCache, type CacheKey } from './response-cache.js';
@@ -243,12 +245,6 @@ export interface Aggregator {
   close(): Promise<void>;
 }
 
-/** Background work of one aggregator: tracked so it can be stopped at shutdown. */
-interface Background {
-  readonly open: boolean;
-  track(done: Promise<void>, stop: () => void): void;
-}
-
 /** A long-lived aggregator: circuit breakers, producer slots, the cache and the background calls survive between requests. */
 export function createAggregator(deps: AggregatorOptions): Aggregator {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
@@ -259,35 +255,19 @@ export function createAggregator(deps: AggregatorOptions): Aggregator {
   const cache = settings === false ? undefined : new ResponseCache({ ttlMs: settings.ttlMs, maxEntries: settings.maxEntries, store: settings.store ?? 'every', now: clock });
   const { cache: _options, ...rest } = deps;
   const shared: AggregationDeps = { ...rest, clock, breakers, slots, ...(cache ? { cache } : {}) };
-  const running = new Set<{ readonly done: Promise<void>; readonly stop: () => void }>();
-  let closed = false;
-  const background: Background = {
-    get open() {
-      return !closed;
-    },
-    track(done, stop) {
-      const entry = { done, stop };
-      running.add(entry);
-      void done.finally(() => running.delete(entry));
-    },
-  };
+  const calls = backgroundCalls();
   return {
     breakers,
     slots,
     cache,
     aggregateRecord: (query: RecordQuery) => {
-      if (closed) return Promise.reject(new JournalenError('INTERNAL', 'the record aggregator is closed: the service is shutting down'));
-      return aggregate(shared, query, background);
+      if (calls.closed) return Promise.reject(new JournalenError('INTERNAL', 'the record aggregator is closed: the service is shutting down'));
+      return aggregate(shared, query, calls.background);
     },
     get backgroundRequests() {
-      return running.size;
+      return calls.size;
     },
-    async close() {
-      closed = true;
-      const all = [...running];
-      for (const entry of all) entry.stop();
-      await Promise.all(all.map((entry) => entry.done));
-    },
+    close: () => calls.close(),
   };
 }
 

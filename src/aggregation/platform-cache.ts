@@ -1,5 +1,6 @@
 import type { RecordItem } from '../domain/record.js';
 import type { Settled } from './common.js';
+import { ExpiringEntries } from './response-cache.js';
 
 /**
  * Platform mode's answers that came after the display deadline, per patient + contract
@@ -37,12 +38,13 @@ export interface CachedPlatformAnswer {
 const keyOf = (k: PlatformCacheKey) => [k.patientId, k.contract, k.period?.start?.getTime() ?? '', k.period?.end?.getTime() ?? ''].join('\u001f');
 
 export class PlatformAnswerCache {
-  private readonly entries = new Map<string, CachedPlatformAnswer>();
+  private readonly entries: ExpiringEntries<CachedPlatformAnswer>;
 
   constructor(private readonly options: PlatformCacheOptions) {
     if (!(options.ttlMs > 0) || !Number.isInteger(options.maxEntries) || options.maxEntries < 1) {
       throw new RangeError('a platform answer cache needs ttlMs > 0 and maxEntries >= 1');
     }
+    this.entries = new ExpiringEntries(options);
   }
 
   get size(): number {
@@ -56,33 +58,16 @@ export class PlatformAnswerCache {
       const kept: RecordItem[] = items.filter((item) => item.approvedForPatient === true);
       return { status: { ...status, itemCount: kept.length }, items: kept };
     });
-    this.entries.delete(k);
     this.entries.set(k, { lines: approved, storedAt: this.options.now() });
-    while (this.entries.size > this.options.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
   }
 
   /** Whether a live entry is held (without counting as a use). */
   has(key: PlatformCacheKey): boolean {
-    const entry = this.entries.get(keyOf(key));
-    return entry !== undefined && this.options.now() - entry.storedAt <= this.options.ttlMs;
+    return this.entries.has(keyOf(key));
   }
 
   get(key: PlatformCacheKey): CachedPlatformAnswer | undefined {
-    const k = keyOf(key);
-    const entry = this.entries.get(k);
-    if (!entry) return undefined;
-    if (this.options.now() - entry.storedAt > this.options.ttlMs) {
-      this.entries.delete(k);
-      return undefined;
-    }
-    // Re-insert: Map order is the eviction order.
-    this.entries.delete(k);
-    this.entries.set(k, entry);
-    return entry;
+    return this.entries.get(keyOf(key));
   }
 
   clear(): void {

@@ -66,6 +66,8 @@ import {
   withTimeout,
   wrongPatientReason,
   type Settled,
+  backgroundCalls,
+  type Background,
 } from './common.js';
 import type { AggregatedRecord, RecordQuery, SourceDescription, SourceState, SourceStatus } from './fetch-record.js';
 import { PlatformAnswerCache, type PlatformCacheKey } from './platform-cache.js';
@@ -172,11 +174,6 @@ export interface PlatformAggregator {
   close(): Promise<void>;
 }
 
-/** Background work of one aggregator: tracked so it can be stopped at shutdown. */
-interface Background {
-  readonly open: boolean;
-  track(done: Promise<void>, stop: () => void): void;
-}
 
 /** What outlives one request: the cache of late answers and the calls still out. */
 interface Shared {
@@ -199,36 +196,18 @@ export function createPlatformAggregator(deps: PlatformAggregatorOptions): Platf
   const cache = settings === false ? undefined : new PlatformAnswerCache({ ttlMs: settings.ttlMs, maxEntries: settings.maxEntries, now: clock });
   const { cache: _settings, ...rest } = deps;
   const platformDeps: PlatformDeps = { ...rest, clock };
-  const running = new Set<{ readonly done: Promise<void>; readonly stop: () => void }>();
-  let closed = false;
-  const shared: Shared = {
-    cache,
-    background: {
-      get open() {
-        return !closed;
-      },
-      track(done, stop) {
-        const entry = { done, stop };
-        running.add(entry);
-        void done.finally(() => running.delete(entry));
-      },
-    },
-  };
+  const calls = backgroundCalls();
+  const shared: Shared = { cache, background: calls.background };
   return {
     cache,
     aggregateRecord: (query: RecordQuery) => {
-      if (closed) return Promise.reject(new JournalenError('INTERNAL', 'the record aggregator is closed: the service is shutting down'));
+      if (calls.closed) return Promise.reject(new JournalenError('INTERNAL', 'the record aggregator is closed: the service is shutting down'));
       return aggregate(platformDeps, query, shared);
     },
     get backgroundRequests() {
-      return running.size;
+      return calls.size;
     },
-    async close() {
-      closed = true;
-      const all = [...running];
-      for (const entry of all) entry.stop();
-      await Promise.all(all.map((entry) => entry.done));
-    },
+    close: () => calls.close(),
   };
 }
 

@@ -39,27 +39,23 @@ export interface CachedAnswer {
 const keyOf = (k: CacheKey) =>
   [k.patientId, k.logicalAddress, k.contract, k.period?.start?.getTime() ?? '', k.period?.end?.getTime() ?? ''].join('\u001f');
 
-export class ResponseCache {
-  private readonly entries = new Map<string, CachedAnswer>();
-  readonly store: 'every' | 'late';
+/**
+ * A bounded map of entries that expire: one older than `ttlMs` is gone, and beyond `maxEntries`
+ * the least recently used goes first (Map order is the eviction order). Shared by direct mode's
+ * cache and platform mode's (platform-cache.ts).
+ */
+export class ExpiringEntries<V extends { readonly storedAt: number }> {
+  private readonly entries = new Map<string, V>();
 
-  constructor(private readonly options: ResponseCacheOptions) {
-    if (!(options.ttlMs > 0) || !Number.isInteger(options.maxEntries) || options.maxEntries < 1) {
-      throw new RangeError('a response cache needs ttlMs > 0 and maxEntries >= 1');
-    }
-    if (options.store !== undefined && options.store !== 'every' && options.store !== 'late') throw new RangeError("a response cache stores 'every' or 'late' answers");
-    this.store = options.store ?? 'every';
-  }
+  constructor(private readonly options: { readonly ttlMs: number; readonly maxEntries: number; readonly now: () => number }) {}
 
   get size(): number {
     return this.entries.size;
   }
 
-  /** Stores the approved items of a complete answer. */
-  put(key: CacheKey, items: readonly RecordItem[]): void {
-    const k = keyOf(key);
-    this.entries.delete(k);
-    this.entries.set(k, { items: items.filter((item) => item.approvedForPatient === true), storedAt: this.options.now() });
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
     while (this.entries.size > this.options.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
@@ -68,23 +64,57 @@ export class ResponseCache {
   }
 
   /** Whether a live entry is held (without counting as a use). */
-  has(key: CacheKey): boolean {
-    const entry = this.entries.get(keyOf(key));
+  has(key: string): boolean {
+    const entry = this.entries.get(key);
     return entry !== undefined && this.options.now() - entry.storedAt <= this.options.ttlMs;
   }
 
-  get(key: CacheKey): CachedAnswer | undefined {
-    const k = keyOf(key);
-    const entry = this.entries.get(k);
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (this.options.now() - entry.storedAt > this.options.ttlMs) {
-      this.entries.delete(k);
+      this.entries.delete(key);
       return undefined;
     }
-    // Re-insert: Map order is the eviction order.
-    this.entries.delete(k);
-    this.entries.set(k, entry);
+    this.entries.delete(key);
+    this.entries.set(key, entry);
     return entry;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+export class ResponseCache {
+  private readonly entries: ExpiringEntries<CachedAnswer>;
+  readonly store: 'every' | 'late';
+
+  constructor(private readonly options: ResponseCacheOptions) {
+    if (!(options.ttlMs > 0) || !Number.isInteger(options.maxEntries) || options.maxEntries < 1) {
+      throw new RangeError('a response cache needs ttlMs > 0 and maxEntries >= 1');
+    }
+    if (options.store !== undefined && options.store !== 'every' && options.store !== 'late') throw new RangeError("a response cache stores 'every' or 'late' answers");
+    this.store = options.store ?? 'every';
+    this.entries = new ExpiringEntries(options);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Stores the approved items of a complete answer. */
+  put(key: CacheKey, items: readonly RecordItem[]): void {
+    this.entries.set(keyOf(key), { items: items.filter((item) => item.approvedForPatient === true), storedAt: this.options.now() });
+  }
+
+  /** Whether a live entry is held (without counting as a use). */
+  has(key: CacheKey): boolean {
+    return this.entries.has(keyOf(key));
+  }
+
+  get(key: CacheKey): CachedAnswer | undefined {
+    return this.entries.get(keyOf(key));
   }
 
   clear(): void {
