@@ -97,7 +97,8 @@ async function start(): Promise<void> {
         ...internalTls,
         engagementIndex: {
           notifiers: config.engagementIndexNotifiers,
-          indexHsaId: config.consumerHsaId,
+          // In production the index answers to this service's own HSA-id; the demo's simulated platform addresses the default.
+          ...(config.mode === 'production' ? { indexHsaId: config.consumerHsaId } : {}),
           // Where a resident has had care: over TLS only this service may ask (the CA may be a national one).
           ...(internalTls.https ? { readers: [config.consumerHsaId] } : {}),
         },
